@@ -1,0 +1,56 @@
+using NmtPractice.Domain.Scheduling;
+using NodaTime;
+
+namespace NmtPractice.Domain.Appointments;
+
+/// <summary>What may happen to an appointment in each status, and when a cancellation is late.</summary>
+public static class AppointmentLifecycle
+{
+    public static readonly Duration DefaultHoldDuration = Duration.FromMinutes(5);
+    public static readonly Duration MaxHoldDuration = Duration.FromMinutes(60);
+
+    public static Refusal? CheckConfirm(AppointmentRecord a, Instant now) => a.Status switch
+    {
+        AppointmentStatus.Pending when a.HoldExpiresAt is { } expiry && expiry <= now =>
+            new Refusal(RefusalReason.HoldExpired, $"The hold on appointment {a.Id} expired at {expiry}."),
+        AppointmentStatus.Pending => null,
+        _ => Transition(a, "confirm"),
+    };
+
+    public static Refusal? CheckCancel(AppointmentRecord a, Instant now) =>
+        a.Status is AppointmentStatus.Booked || (a.Status is AppointmentStatus.Pending && a.OccupiesAt(now)) ? null : Transition(a, "cancel");
+
+    public static Refusal? CheckCheckIn(AppointmentRecord a, Instant now)
+    {
+        if (a.Status != AppointmentStatus.Booked)
+        {
+            return Transition(a, "check in");
+        }
+        return now >= a.End
+            ? new Refusal(RefusalReason.InvalidTransition, $"Appointment {a.Id} ended at {a.End}; it can no longer be checked in.")
+            : null;
+    }
+
+    public static Refusal? CheckComplete(AppointmentRecord a) =>
+        a.Status == AppointmentStatus.Arrived ? null : Transition(a, "complete");
+
+    public static Refusal? CheckNoShow(AppointmentRecord a, Instant now)
+    {
+        if (a.Status != AppointmentStatus.Booked)
+        {
+            return Transition(a, "mark as no-show");
+        }
+        return now < a.Start
+            ? new Refusal(RefusalReason.InvalidTransition, $"Appointment {a.Id} starts at {a.Start}; it cannot be a no-show before then.")
+            : null;
+    }
+
+    public static Refusal? CheckReschedule(AppointmentRecord a, Instant now) =>
+        a.Status is AppointmentStatus.Booked || (a.Status is AppointmentStatus.Pending && a.OccupiesAt(now)) ? null : Transition(a, "reschedule");
+
+    /// <summary>A cancellation is late when it comes inside the clinic's window before the start (default 24 h).</summary>
+    public static bool IsLateCancellation(AppointmentRecord a, Duration window, Instant now) => now > a.Start - window;
+
+    private static Refusal Transition(AppointmentRecord a, string action) =>
+        new(RefusalReason.InvalidTransition, $"Cannot {action} appointment {a.Id}: it is {a.Status.ToFhir()}.");
+}
