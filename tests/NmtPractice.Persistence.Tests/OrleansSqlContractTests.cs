@@ -150,6 +150,22 @@ public sealed class OrleansSqlContractTests(OrleansTestDatabase db) : IClassFixt
         Assert.Empty(await db.RunStoredQueryAsync("MembershipReadAllKey", P("DeploymentId", deployment)));
     }
 
+    [Fact]
+    public async Task DateTime_parameters_bind_as_timestamptz_and_must_be_utc()
+    {
+        // Orleans binds DateTime with DbType.DateTime; Npgsql 10 maps that to timestamptz, which
+        // accepts only DateTimeKind.Utc. Orleans passes UTC times (reminder start times of
+        // Unspecified kind are re-labelled Utc by the provider), so this holds for the providers,
+        // but anyone calling these texts by hand must pass UTC.
+        var deployment = "dep-" + Guid.NewGuid();
+        await db.RunStoredQueryAsync("InsertMembershipVersionKey", P("DeploymentId", deployment));
+        var unspecified = DateTime.SpecifyKind(T0, DateTimeKind.Unspecified);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => db.RunStoredQueryAsync("CleanupDefunctSiloEntriesKey",
+            P("DeploymentId", deployment), P("IAmAliveTime", unspecified)));
+        Assert.Contains("timestamp with time zone", error.Message, StringComparison.Ordinal);
+        await db.RunStoredQueryAsync("CleanupDefunctSiloEntriesKey", P("DeploymentId", deployment), P("IAmAliveTime", T0));
+    }
+
     private async Task<int> InsertSilo(string deployment, int generation, int version)
     {
         var rows = await db.RunStoredQueryAsync("InsertMembershipKey",
