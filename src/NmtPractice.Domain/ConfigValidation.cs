@@ -103,11 +103,11 @@ public static class ConfigValidation
         {
             return basic;
         }
-        if (service.Duration <= Duration.Zero || service.Duration > MaxServiceDuration || service.Duration.SubsecondTicks != 0 || service.Duration.Seconds != 0)
+        if (service.Duration <= Duration.Zero || service.Duration > MaxServiceDuration || service.Duration.SubsecondNanoseconds != 0 || service.Duration.Seconds != 0)
         {
             return Refusal.Invalid("duration", $"A service lasts whole minutes, more than 0 and at most {MaxServiceDuration.TotalHours:0} hours.");
         }
-        if (service.Turnover < Duration.Zero || service.Turnover > MaxTurnover || service.Turnover.SubsecondTicks != 0 || service.Turnover.Seconds != 0)
+        if (service.Turnover < Duration.Zero || service.Turnover > MaxTurnover || service.Turnover.SubsecondNanoseconds != 0 || service.Turnover.Seconds != 0)
         {
             return Refusal.Invalid("turnover", $"Turnover is whole minutes between 0 and {MaxTurnover.TotalHours:0} hours.");
         }

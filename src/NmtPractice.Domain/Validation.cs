@@ -53,6 +53,6 @@ public static partial class Validation
     /// <summary>Returns the first refusal of the checks, or null when all pass.</summary>
     public static Refusal? First(params Refusal?[] checks) => checks.FirstOrDefault(c => c is not null);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex IdPattern();
 }
