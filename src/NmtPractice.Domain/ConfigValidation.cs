@@ -236,6 +236,29 @@ public static class ConfigValidation
         return null;
     }
 
+    public static Refusal? Client(Clients.Client client)
+    {
+        var basic = Validation.First(
+            Validation.Id("client_id", client.Id),
+            Validation.RequiredText("given_name", client.GivenName),
+            Validation.RequiredText("family_name", client.FamilyName),
+            Validation.OptionalText("phone", client.Phone, 32),
+            Validation.OptionalText("email", client.Email, 254));
+        if (basic is not null)
+        {
+            return basic;
+        }
+        if (client.Phone is { Length: > 0 } phone && !phone.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')'))
+        {
+            return Refusal.Invalid("phone", "A phone number has digits, spaces and + - ( ) only.");
+        }
+        if (client.Email is { Length: > 0 } email && (email.Count(c => c == '@') != 1 || email.StartsWith('@') || email.EndsWith('@') || email.Any(char.IsWhiteSpace)))
+        {
+            return Refusal.Invalid("email", $"'{email}' is not an e-mail address.");
+        }
+        return null;
+    }
+
     private static Refusal? Unique(string field, IEnumerable<string> ids)
     {
         var duplicate = ids.GroupBy(i => i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

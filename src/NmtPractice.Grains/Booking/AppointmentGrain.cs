@@ -1,0 +1,157 @@
+using NmtPractice.Grains.Calendars;
+using NmtPractice.Persistence;
+
+namespace NmtPractice.Grains.Booking;
+
+/// <summary>
+/// One appointment's lifecycle. The ledger row is the state: each operation reads it, checks the transition with
+/// <see cref="AppointmentLifecycle"/>, writes it with an optimistic version check, and tells the calendars.
+/// </summary>
+public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : Grain, IAppointmentGrain
+{
+    private Guid Id => this.GetPrimaryKey();
+
+    Task<AppointmentRecord?> IAppointmentGrain.Get() => ledger.GetAsync(Id);
+
+    Task<Result<AppointmentRecord>> IAppointmentGrain.Confirm() =>
+        ChangeStatus(AppointmentStatus.Booked, (a, now, _) => AppointmentLifecycle.CheckConfirm(a, now));
+
+    Task<Result<AppointmentRecord>> IAppointmentGrain.CheckIn() =>
+        ChangeStatus(AppointmentStatus.Arrived, (a, now, _) => AppointmentLifecycle.CheckCheckIn(a, now));
+
+    Task<Result<AppointmentRecord>> IAppointmentGrain.Complete() =>
+        ChangeStatus(AppointmentStatus.Fulfilled, (a, _, _) => AppointmentLifecycle.CheckComplete(a));
+
+    Task<Result<AppointmentRecord>> IAppointmentGrain.MarkNoShow() =>
+        ChangeStatus(AppointmentStatus.NoShow, (a, now, _) => AppointmentLifecycle.CheckNoShow(a, now));
+
+    Task<Result<AppointmentRecord>> IAppointmentGrain.Cancel(string reason)
+    {
+        var reasonText = string.IsNullOrWhiteSpace(reason) ? "unspecified" : reason.Trim();
+        return Validation.OptionalText("reason", reasonText, Validation.MaxNameLength) is { } invalid
+            ? Task.FromResult<Result<AppointmentRecord>>(invalid)
+            : ChangeStatus(AppointmentStatus.Cancelled, (a, now, _) => AppointmentLifecycle.CheckCancel(a, now), reasonText);
+    }
+
+    private async Task<Result<AppointmentRecord>> ChangeStatus(
+        AppointmentStatus to, Func<AppointmentRecord, Instant, Clinic, Refusal?> check, string? cancelReason = null)
+    {
+        if (await ledger.GetAsync(Id) is not { } current)
+        {
+            return Refusal.NotFound("appointment_id", $"Appointment {Id} does not exist.");
+        }
+        var clinic = await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(current.ClinicId)).Get();
+        if (clinic is null)
+        {
+            return Refusal.NotFound("clinic_id", $"Clinic {current.ClinicId} of appointment {Id} no longer exists.");
+        }
+        var now = clock.GetCurrentInstant();
+        if (check(current, now, clinic) is { } refusal)
+        {
+            return refusal;
+        }
+        var late = to == AppointmentStatus.Cancelled && AppointmentLifecycle.IsLateCancellation(current, clinic.CancellationWindow, now);
+        var write = await ledger.UpdateStatusAsync(Id, current.Version, to, cancelReason, late, now);
+        if (write.Kind == LedgerWriteKind.InvalidTransition && to == AppointmentStatus.Booked)
+        {
+            return new Refusal(RefusalReason.HoldExpired, $"The hold on appointment {Id} has expired.");
+        }
+        var result = LedgerOutcomes.ToResult(write, Id);
+        if (result.Value is { } updated)
+        {
+            await Tell(clinic, updated, current);
+        }
+        return result;
+    }
+
+    async Task<Result<AppointmentRecord>> IAppointmentGrain.Reschedule(RescheduleRequest request)
+    {
+        var invalid = Validation.First(
+            request.TherapistId is null ? null : Validation.Id("therapist_id", request.TherapistId),
+            request.RoomId is null ? null : Validation.Id("room_id", request.RoomId),
+            request.NewStart == default ? Refusal.Invalid("new_start", "new_start is required.") : null);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        if (await ledger.GetAsync(Id) is not { } current)
+        {
+            return Refusal.NotFound("appointment_id", $"Appointment {Id} does not exist.");
+        }
+        var now = clock.GetCurrentInstant();
+        if (AppointmentLifecycle.CheckReschedule(current, now) is { } notNow)
+        {
+            return notNow;
+        }
+        if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(current.ClinicId)).Get() is not { } clinic)
+        {
+            return Refusal.NotFound("clinic_id", $"Clinic {current.ClinicId} no longer exists.");
+        }
+        if (clinic.FindService(current.ServiceId) is not { } service)
+        {
+            return new Refusal(RefusalReason.ServiceNotOffered, $"Clinic {clinic.Id} no longer offers {current.ServiceId}.");
+        }
+        var therapistId = request.TherapistId ?? current.TherapistId;
+        if (await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get() is not { } therapist)
+        {
+            return Refusal.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
+        }
+        var treatment = new Interval(request.NewStart, request.NewStart + service.Duration);
+        if (BookingRules.CheckPlacement(clinic, service, therapist, treatment, now) is { } rule)
+        {
+            return rule;
+        }
+        if (request.RoomId is not null && clinic.FindRoom(request.RoomId) is null)
+        {
+            return Refusal.NotFound("room_id", $"Clinic {clinic.Id} has no room '{request.RoomId}'.");
+        }
+
+        var date = clinic.LocalDateOf(request.NewStart);
+        var tentative = new Tentative(Guid.NewGuid(), Id, now + CalendarGrain<object>.TentativeLifetime, current.HoldExpiresAt);
+        var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date));
+        var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapistId, date));
+        var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(current.ClientId));
+        var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        var roomTask = clinicDay.Reserve(clinic, service.Id, request.RoomId, treatment, tentative);
+        var therapistTask = therapistDay.Reserve(clinic.Id, treatment, travel, tentative);
+        var clientTask = clientCalendar.Reserve(treatment, tentative);
+        var (room, therapistRefusal, clientRefusal) = (await roomTask, await therapistTask, await clientTask);
+        if (room.RoomId is null || therapistRefusal is not null || clientRefusal is not null)
+        {
+            await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
+            return therapistRefusal ?? room.Refusal ?? clientRefusal!;
+        }
+
+        var write = await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now);
+        if (!write.Succeeded)
+        {
+            await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
+            await Task.WhenAll(clinicDay.Resync(), therapistDay.Resync(), clientCalendar.Resync());
+        }
+        var result = LedgerOutcomes.ToResult(write, Id);
+        if (result.Value is { } moved)
+        {
+            await Tell(clinic, moved, current);
+        }
+        return result;
+    }
+
+    /// <summary>Brings the calendars of the appointment's old and new place up to date with the ledger.</summary>
+    private async Task Tell(Clinic clinic, AppointmentRecord updated, AppointmentRecord before)
+    {
+        var oldDate = clinic.LocalDateOf(before.Start);
+        var newDate = clinic.LocalDateOf(updated.Start);
+        var targets = new HashSet<(string Kind, string Key)>
+        {
+            ("c", Keys.ClinicDay(before.ClinicId, oldDate)), ("c", Keys.ClinicDay(updated.ClinicId, newDate)),
+            ("t", Keys.TherapistDay(before.TherapistId, oldDate)), ("t", Keys.TherapistDay(updated.TherapistId, newDate)),
+            ("k", Keys.ClientCalendar(updated.ClientId)),
+        };
+        await Task.WhenAll(targets.Select(t => t.Kind switch
+        {
+            "c" => GrainFactory.GetGrain<IClinicDayGrain>(t.Key).Refresh(updated, newDate),
+            "t" => GrainFactory.GetGrain<ITherapistDayGrain>(t.Key).Refresh(updated, newDate),
+            _ => GrainFactory.GetGrain<IClientCalendarGrain>(t.Key).Refresh(updated, newDate),
+        }));
+    }
+}

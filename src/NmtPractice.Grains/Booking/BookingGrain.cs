@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using NmtPractice.Grains.Calendars;
+using NmtPractice.Grains.Infrastructure;
+using NmtPractice.Persistence;
+
+namespace NmtPractice.Grains.Booking;
+
+/// <summary>
+/// The booking coordinator. It checks the rules, takes tentative reservations on the three calendars that could be
+/// double-booked (clinic-day for the room, therapist-day, client calendar; in parallel, each refusing conflicts in
+/// memory), then commits with one ledger write whose exclusion constraints are the last word, and finally commits or
+/// releases the reservations. If it dies half-way, the reservations expire by themselves.
+/// </summary>
+[StatelessWorker]
+public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, ILogger<BookingGrain> logger)
+    : Grain, IBookingGrain
+{
+    public const int MaxRequestIdLength = 128;
+    public const int MaxSearchDays = 31;
+    public const int AlternativesCount = 3;
+
+    async Task<Result<AppointmentRecord>> IBookingGrain.Book(BookingRequest request)
+    {
+        using var activity = NmtMetrics.Activities.StartActivity("nmt.book");
+        var started = Stopwatch.GetTimestamp();
+        var result = await BookCore(request);
+        metrics.BookingLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (result.Refusal is { } refusal)
+        {
+            metrics.Refusals.Add(1, new KeyValuePair<string, object?>("reason", refusal.Code));
+            activity?.SetTag("nmt.refusal", refusal.Code);
+        }
+        return result;
+    }
+
+    private async Task<Result<AppointmentRecord>> BookCore(BookingRequest r)
+    {
+        if (Validate(r) is { } invalid)
+        {
+            return invalid;
+        }
+        var now = clock.GetCurrentInstant();
+        var clinicTask = GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(r.ClinicId)).Get();
+        var clientTask = GrainFactory.GetGrain<IClientGrain>(Keys.Client(r.ClientId)).Get();
+        var travelTask = GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        if (await clinicTask is not { } clinic)
+        {
+            return Refusal.NotFound("clinic_id", $"Clinic {r.ClinicId} does not exist.");
+        }
+        if (clinic.FindService(r.ServiceId) is not { } service)
+        {
+            return Refusal.NotFound("service_id", $"Clinic {clinic.Id} has no service '{r.ServiceId}'.");
+        }
+        var room = r.RoomId is null ? null : clinic.FindRoom(r.RoomId);
+        if (r.RoomId is not null && room is null)
+        {
+            return Refusal.NotFound("room_id", $"Clinic {clinic.Id} has no room '{r.RoomId}'.");
+        }
+        if (await clientTask is null)
+        {
+            return Refusal.NotFound("client_id", $"Client {r.ClientId} does not exist.");
+        }
+        var treatment = new Interval(r.Start, r.Start + service.Duration);
+        var date = clinic.LocalDateOf(r.Start);
+
+        var (candidates, placementRefusal) = await Candidates(clinic, service, r.TherapistId, treatment, now);
+        if (placementRefusal is not null)
+        {
+            return placementRefusal;
+        }
+        if (room is not null && BookingRules.CheckRoom(room, service, new Interval(treatment.Start, treatment.End + service.Turnover)) is { } roomRule)
+        {
+            return roomRule;
+        }
+        var travel = await travelTask;
+
+        var appointmentId = Guid.NewGuid();
+        var holdExpiresAt = r.HoldFor is { } holdFor ? now + holdFor : (Instant?)null;
+        var tentative = new Tentative(appointmentId, appointmentId, now + CalendarGrain<object>.TentativeLifetime, holdExpiresAt);
+        var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date));
+        var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(r.ClientId));
+
+        Refusal? refusal = null;
+        foreach (var therapist in candidates)
+        {
+            var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapist.Id, date));
+            var roomTask = clinicDay.Reserve(clinic, service.Id, r.RoomId, treatment, tentative);
+            var therapistTask = therapistDay.Reserve(clinic.Id, treatment, travel, tentative);
+            var clientReserveTask = clientCalendar.Reserve(treatment, tentative);
+            var (roomReservation, therapistRefusal, clientRefusal) = (await roomTask, await therapistTask, await clientReserveTask);
+            if (roomReservation.RoomId is { } roomId && therapistRefusal is null && clientRefusal is null)
+            {
+                return await Commit(r, clinic, service, therapist.Id, roomId, treatment, holdExpiresAt, tentative, clinicDay, therapistDay, clientCalendar);
+            }
+            await ReleaseWhere(tentative.ReservationId, (roomReservation.RoomId is not null, clinicDay), (therapistRefusal is null, therapistDay), (clientRefusal is null, clientCalendar));
+            refusal = therapistRefusal ?? roomReservation.Refusal ?? clientRefusal;
+            if (roomReservation.Refusal is not null || clientRefusal is not null)
+            {
+                break;
+            }
+        }
+
+        if (await ledger.GetByRequestIdAsync(r.RequestId) is { } earlier)
+        {
+            return Result<AppointmentRecord>.Ok(earlier);
+        }
+        return await WithAlternatives(refusal!, clinic, service, r, date);
+    }
+
+    private async Task<Result<AppointmentRecord>> Commit(
+        BookingRequest r, Clinic clinic, Service service, string therapistId, string roomId, Interval treatment, Instant? holdExpiresAt,
+        Tentative tentative, IClinicDayGrain clinicDay, ITherapistDayGrain therapistDay, IClientCalendarGrain clientCalendar)
+    {
+        var appointment = new NewAppointment(
+            tentative.AppointmentId, r.RequestId, clinic.Id, therapistId, roomId, r.ClientId, service.Id,
+            treatment.Start, treatment.End, treatment.End + service.Turnover,
+            holdExpiresAt is null ? AppointmentStatus.Booked : AppointmentStatus.Pending, holdExpiresAt);
+        LedgerWriteResult write;
+        try
+        {
+            write = await writer.InsertAsync(appointment);
+        }
+        catch
+        {
+            // The write may or may not have committed: forget the reservations and let memory reload from the ledger.
+            await Task.WhenAll(clinicDay.Resync(), therapistDay.Resync(), clientCalendar.Resync());
+            await ReleaseWhere(tentative.ReservationId, (true, clinicDay), (true, therapistDay), (true, clientCalendar));
+            throw;
+        }
+
+        switch (write.Kind)
+        {
+            case LedgerWriteKind.Inserted:
+                _ = clinicDay.Commit(tentative.ReservationId);
+                _ = therapistDay.Commit(tentative.ReservationId);
+                _ = clientCalendar.Commit(tentative.ReservationId);
+                metrics.Bookings.Add(1);
+                return Result<AppointmentRecord>.Ok(write.Record!);
+            case LedgerWriteKind.Duplicate:
+                await ReleaseWhere(tentative.ReservationId, (true, clinicDay), (true, therapistDay), (true, clientCalendar));
+                return Result<AppointmentRecord>.Ok(write.Record!);
+            default:
+                logger.LogInformation("Ledger refused appointment {AppointmentId} that memory accepted: {Kind} {Resource}",
+                    tentative.AppointmentId, write.Kind, write.ConflictWith);
+                await ReleaseWhere(tentative.ReservationId, (true, clinicDay), (true, therapistDay), (true, clientCalendar));
+                await (write.ConflictWith switch
+                {
+                    ConflictResource.Room => clinicDay.Resync(),
+                    ConflictResource.Therapist => therapistDay.Resync(),
+                    ConflictResource.Client => clientCalendar.Resync(),
+                    _ => Task.WhenAll(clinicDay.Resync(), therapistDay.Resync(), clientCalendar.Resync()),
+                });
+                return await WithAlternatives(LedgerOutcomes.ConflictRefusal(write.ConflictWith), clinic, service, r, clinic.LocalDateOf(r.Start));
+        }
+    }
+
+    private static Task ReleaseWhere(Guid reservationId, params (bool Reserved, IAddressable Grain)[] calendars) =>
+        Task.WhenAll(calendars.Where(c => c.Reserved).Select(c => c.Grain switch
+        {
+            IClinicDayGrain g => g.Release(reservationId),
+            ITherapistDayGrain g => g.Release(reservationId),
+            IClientCalendarGrain g => g.Release(reservationId),
+            _ => Task.CompletedTask,
+        }));
+
+    /// <summary>
+    /// The therapists who may take the treatment: the one asked for (refused with the precise rule when they cannot),
+    /// or every rostered therapist of the clinic who passes the rules then.
+    /// </summary>
+    private async Task<(IReadOnlyList<Therapist> Candidates, Refusal? Refusal)> Candidates(
+        Clinic clinic, Service service, string? therapistId, Interval treatment, Instant now)
+    {
+        if (therapistId is not null)
+        {
+            if (await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get() is not { } therapist)
+            {
+                return ([], Refusal.NotFound("therapist_id", $"Therapist {therapistId} does not exist."));
+            }
+            var refusal = BookingRules.CheckPlacement(clinic, service, therapist, treatment, now);
+            return refusal is null ? ([therapist], null) : ([], refusal);
+        }
+        var all = await LoadTherapists(clinic);
+        var refusals = all.Select(t => (Therapist: t, Refusal: BookingRules.CheckPlacement(clinic, service, t, treatment, now))).ToList();
+        var fit = refusals.Where(x => x.Refusal is null).Select(x => x.Therapist).ToList();
+        if (fit.Count > 0)
+        {
+            return (fit, null);
+        }
+        var clinicRule = refusals.Select(x => x.Refusal).FirstOrDefault(x => x!.Reason is RefusalReason.InThePast or RefusalReason.ClinicClosed or RefusalReason.OutsideOpeningHours);
+        return ([], clinicRule ?? new Refusal(RefusalReason.OutsideRoster,
+            $"No therapist qualified for {service.Id} is rostered and available at clinic {clinic.Id} then."));
+    }
+
+    private async Task<List<Therapist>> LoadTherapists(Clinic clinic)
+    {
+        var ids = await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).RosteredTherapists();
+        var loaded = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(id)).Get()));
+        return loaded.OfType<Therapist>().ToList();
+    }
+
+    private async Task<Result<AppointmentRecord>> WithAlternatives(Refusal refusal, Clinic clinic, Service service, BookingRequest r, LocalDate date)
+    {
+        if (!refusal.IsConflict)
+        {
+            return refusal;
+        }
+        var therapists = r.TherapistId is null
+            ? await LoadTherapists(clinic)
+            : [(await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(r.TherapistId)).Get())!];
+        var slots = await SlotsForDay(clinic, service, therapists, date, r.ClientId, Availability.DefaultGrid, clock.GetCurrentInstant());
+        return refusal with { Alternatives = Availability.Nearest(slots, r.Start, AlternativesCount) };
+    }
+
+    async Task<Result<IReadOnlyList<AvailableSlot>>> IBookingGrain.SearchAvailability(AvailabilityRequest q)
+    {
+        using var activity = NmtMetrics.Activities.StartActivity("nmt.availability");
+        if (Validate(q) is { } invalid)
+        {
+            return invalid;
+        }
+        if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(q.ClinicId)).Get() is not { } clinic)
+        {
+            return Refusal.NotFound("clinic_id", $"Clinic {q.ClinicId} does not exist.");
+        }
+        if (clinic.FindService(q.ServiceId) is not { } service)
+        {
+            return Refusal.NotFound("service_id", $"Clinic {clinic.Id} has no service '{q.ServiceId}'.");
+        }
+        if (q.ClientId is not null && await GrainFactory.GetGrain<IClientGrain>(Keys.Client(q.ClientId)).Get() is null)
+        {
+            return Refusal.NotFound("client_id", $"Client {q.ClientId} does not exist.");
+        }
+        List<Therapist> therapists;
+        if (q.TherapistId is not null)
+        {
+            if (await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(q.TherapistId)).Get() is not { } therapist)
+            {
+                return Refusal.NotFound("therapist_id", $"Therapist {q.TherapistId} does not exist.");
+            }
+            therapists = [therapist];
+        }
+        else
+        {
+            therapists = await LoadTherapists(clinic);
+        }
+        var now = clock.GetCurrentInstant();
+        var grid = q.Grid ?? Availability.DefaultGrid;
+        var days = new DateRange(q.From, q.To).Dates()
+            .Select(d => SlotsForDay(clinic, service, therapists, d, q.ClientId, grid, now));
+        var perDay = await Task.WhenAll(days);
+        return Result<IReadOnlyList<AvailableSlot>>.Ok(perDay.SelectMany(s => s).ToList());
+    }
+
+    private async Task<IReadOnlyList<AvailableSlot>> SlotsForDay(
+        Clinic clinic, Service service, IReadOnlyList<Therapist> therapists, LocalDate date, string? clientId, Duration grid, Instant now)
+    {
+        var zone = clinic.Zone;
+        var dayEnd = date.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
+        if (dayEnd <= now || clinic.OpenIntervals(date).Count == 0)
+        {
+            return [];
+        }
+        var working = therapists
+            .Where(t => t.IsQualified(service.RequiredQualification, date) && t.WorkingIntervals(clinic.Id, zone, date).Count > 0)
+            .ToList();
+        if (working.Count == 0)
+        {
+            return [];
+        }
+        var roomsTask = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date)).GetBookings();
+        var therapistTasks = working.Select(t => GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(t.Id, date)).GetBookings()).ToList();
+        var day = new Interval(date.AtStartOfDayInZone(zone).ToInstant(), dayEnd);
+        var clientTask = clientId is null
+            ? Task.FromResult<IReadOnlyList<Interval>>([])
+            : GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(clientId)).GetBusy(day);
+        var therapistBookings = await Task.WhenAll(therapistTasks);
+        var calendars = new DayCalendars(
+            working.Select((t, i) => (t.Id, therapistBookings[i])).ToDictionary(x => x.Id, x => x.Item2),
+            await roomsTask,
+            await clientTask);
+        var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        return Availability.ForDay(clinic, service, working, date, calendars, travel, now, grid, clientId).ToList();
+    }
+
+    private static Refusal? Validate(BookingRequest r)
+    {
+        var ids = Validation.First(
+            Validation.OptionalText("request_id", r.RequestId, MaxRequestIdLength),
+            string.IsNullOrWhiteSpace(r.RequestId) ? Refusal.Invalid("request_id", "request_id is required (an idempotency key).") : null,
+            Validation.Id("clinic_id", r.ClinicId),
+            Validation.Id("service_id", r.ServiceId),
+            Validation.Id("client_id", r.ClientId),
+            r.TherapistId is null ? null : Validation.Id("therapist_id", r.TherapistId),
+            r.RoomId is null ? null : Validation.Id("room_id", r.RoomId));
+        if (ids is not null)
+        {
+            return ids;
+        }
+        if (r.Start == default || r.Start < Instant.FromUtc(2000, 1, 1, 0, 0) || r.Start > Instant.FromUtc(2200, 1, 1, 0, 0))
+        {
+            return Refusal.Invalid("start", "start is missing or out of range.");
+        }
+        if (r.HoldFor is { } hold && (hold <= Duration.Zero || hold > AppointmentLifecycle.MaxHoldDuration))
+        {
+            return Refusal.Invalid("hold_for", $"A hold lasts more than 0 and at most {AppointmentLifecycle.MaxHoldDuration.TotalMinutes:0} minutes.");
+        }
+        return null;
+    }
+
+    private static Refusal? Validate(AvailabilityRequest q)
+    {
+        var ids = Validation.First(
+            Validation.Id("clinic_id", q.ClinicId),
+            Validation.Id("service_id", q.ServiceId),
+            q.TherapistId is null ? null : Validation.Id("therapist_id", q.TherapistId),
+            q.ClientId is null ? null : Validation.Id("client_id", q.ClientId));
+        if (ids is not null)
+        {
+            return ids;
+        }
+        if (q.To < q.From)
+        {
+            return Refusal.Invalid("to", "The date range ends before it starts.");
+        }
+        if (Period.Between(q.From, q.To, PeriodUnits.Days).Days >= MaxSearchDays)
+        {
+            return Refusal.Invalid("to", $"Search at most {MaxSearchDays} days at a time.");
+        }
+        if (q.Grid is { } grid && (grid < Duration.FromMinutes(5) || grid > Duration.FromHours(4) || grid.TotalMinutes % 1 != 0))
+        {
+            return Refusal.Invalid("grid", "The grid is whole minutes between 5 and 240.");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,96 @@
+using NmtPractice.Persistence;
+
+namespace NmtPractice.Grains.Calendars;
+
+/// <summary>
+/// Shared behaviour of the calendar grains: an in-memory <see cref="Calendar{T}"/> that is rebuilt from the
+/// ledger on activation and whenever it may have drifted, tentative reservations, commit, release and refresh.
+/// Memory answers fast; the ledger's exclusion constraints remain the last word.
+/// </summary>
+public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) : Grain
+{
+    /// <summary>How long a tentative reservation lives if its coordinator never commits or releases it.</summary>
+    public static readonly Duration TentativeLifetime = Duration.FromSeconds(30);
+
+    protected Calendar<T> Calendar { get; } = new();
+
+    protected AppointmentLedger Ledger => ledger;
+
+    protected Instant Now => clock.GetCurrentInstant();
+
+    /// <summary>The ledger rows that may occupy this calendar's resource (active ones; expired holds are filtered here).</summary>
+    protected abstract Task<IReadOnlyList<AppointmentRecord>> ReadLedger();
+
+    protected abstract T ToItem(AppointmentRecord record);
+
+    /// <summary>True if <paramref name="record"/> (on clinic-local <paramref name="localDate"/>) belongs to this calendar.</summary>
+    protected abstract bool BelongsHere(AppointmentRecord record, LocalDate localDate);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        await ReloadAsync();
+    }
+
+    /// <summary>What occupies the resource now, reloading from the ledger first when memory may be stale.</summary>
+    protected async Task<List<T>> BusyAsync(Guid? ignoreAppointment)
+    {
+        if (Calendar.IsStale)
+        {
+            await ReloadAsync();
+        }
+        var busy = Calendar.Busy(Now, ignoreAppointment);
+        if (Calendar.IsStale)
+        {
+            await ReloadAsync();
+            busy = Calendar.Busy(Now, ignoreAppointment);
+        }
+        return busy;
+    }
+
+    private async Task ReloadAsync()
+    {
+        var now = Now;
+        var rows = await ReadLedger();
+        Calendar.Load(rows
+            .Where(r => r.OccupiesAt(now))
+            .Select(r => (r.Id, ToItem(r), r.Status == AppointmentStatus.Pending ? r.HoldExpiresAt : null)));
+    }
+
+    protected Refusal? Accept(Tentative tentative, T item)
+    {
+        Calendar.AddTentative(tentative, item);
+        return null;
+    }
+
+    public Task Commit(Guid reservationId)
+    {
+        Calendar.Commit(reservationId);
+        return Task.CompletedTask;
+    }
+
+    public Task Release(Guid reservationId)
+    {
+        Calendar.Release(reservationId);
+        return Task.CompletedTask;
+    }
+
+    public Task Resync()
+    {
+        Calendar.MarkStale();
+        return Task.CompletedTask;
+    }
+
+    public Task Refresh(AppointmentRecord record, LocalDate localDate)
+    {
+        if (BelongsHere(record, localDate) && record.OccupiesAt(Now))
+        {
+            Calendar.Put(record.Id, ToItem(record), record.Status == AppointmentStatus.Pending ? record.HoldExpiresAt : null);
+        }
+        else
+        {
+            Calendar.Remove(record.Id);
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,43 @@
+namespace NmtPractice.Grains.Config;
+
+public sealed class ClientGrain([PersistentState("client", StorageNames.Grains)] IPersistentState<ClientState> state) : Grain, IClientGrain
+{
+    private string ClientId => Keys.IdOf(this);
+
+    async Task<Result<Client>> IClientGrain.Register(Client client)
+    {
+        if (client.Id != ClientId)
+        {
+            return Refusal.Invalid("client_id", $"The client id '{client.Id}' does not match '{ClientId}'.");
+        }
+        if (state.State.Client is not null)
+        {
+            return new Refusal(RefusalReason.AlreadyExists, $"Client {ClientId} already exists.", "client_id");
+        }
+        return await Store(client);
+    }
+
+    Task<Client?> IClientGrain.Get() => Task.FromResult(state.State.Client);
+
+    async Task<Result<Client>> IClientGrain.Update(Client client)
+    {
+        if (state.State.Client is null)
+        {
+            return Refusal.NotFound("client_id", $"Client {ClientId} does not exist.");
+        }
+        return client.Id != ClientId
+            ? Refusal.Invalid("client_id", $"The client id '{client.Id}' does not match '{ClientId}'.")
+            : await Store(client);
+    }
+
+    private async Task<Result<Client>> Store(Client client)
+    {
+        if (ConfigValidation.Client(client) is { } refusal)
+        {
+            return refusal;
+        }
+        state.State.Client = client;
+        await state.WriteStateAsync();
+        return Result<Client>.Ok(client);
+    }
+}

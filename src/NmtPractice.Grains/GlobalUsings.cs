@@ -1,0 +1,12 @@
+global using Microsoft.Extensions.Logging;
+global using NmtPractice.Domain;
+global using NmtPractice.Domain.Appointments;
+global using NmtPractice.Domain.Clients;
+global using NmtPractice.Domain.Clinics;
+global using NmtPractice.Domain.Scheduling;
+global using NmtPractice.Domain.Staff;
+global using NmtPractice.Domain.Time;
+global using NodaTime;
+global using Orleans;
+global using Orleans.Concurrency;
+global using Orleans.Runtime;

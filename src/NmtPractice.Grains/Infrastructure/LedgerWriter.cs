@@ -1,0 +1,77 @@
+using System.Threading.Channels;
+using NmtPractice.Persistence;
+
+namespace NmtPractice.Grains.Infrastructure;
+
+/// <summary>
+/// Group commit for new appointments: bookings that arrive while a write is in flight are written together in
+/// the next one, in one round trip and one commit, each with its own outcome. One booking alone is written at
+/// once; under load, batches grow by themselves, so the cost of a commit is shared without adding a delay.
+/// </summary>
+public sealed class LedgerWriter : IAsyncDisposable
+{
+    public const int MaxBatch = 128;
+    private const int Writers = 4;
+
+    private readonly AppointmentLedger _ledger;
+    private readonly IClock _clock;
+    private readonly ILogger<LedgerWriter> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Task[] _loops;
+
+    private sealed record Pending(NewAppointment Appointment, TaskCompletionSource<LedgerWriteResult> Done);
+
+    public LedgerWriter(AppointmentLedger ledger, IClock clock, ILogger<LedgerWriter> logger)
+    {
+        _ledger = ledger;
+        _clock = clock;
+        _logger = logger;
+        _loops = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoop)).ToArray();
+    }
+
+    public Task<LedgerWriteResult> InsertAsync(NewAppointment appointment)
+    {
+        var done = new TaskCompletionSource<LedgerWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(appointment, done)))
+        {
+            done.SetException(new ObjectDisposedException(nameof(LedgerWriter)));
+        }
+        return done.Task;
+    }
+
+    private async Task WriteLoop()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                var results = await _ledger.InsertManyAsync(batch.Select(p => p.Appointment).ToList(), _clock.GetCurrentInstant());
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.SetResult(results[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Ledger write of {Count} appointments failed", batch.Count);
+                batch.ForEach(p => p.Done.TrySetException(e));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_loops);
+    }
+}
