@@ -1,0 +1,449 @@
+using System.Data.Common;
+using NmtPractice.Domain.Appointments;
+using Npgsql;
+using NpgsqlTypes;
+using NodaTime;
+
+namespace NmtPractice.Persistence;
+
+/// <summary>
+/// The appointments ledger, the system's commit point: its exclusion constraints make overlapping active
+/// appointments per therapist, room (with turnover) and client impossible; the unique request id makes retries idempotent.
+/// </summary>
+public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        "id, request_id, clinic_id, therapist_id, room_id, client_id, service_id, starts_at, ends_at, room_free_at, "
+        + "status, hold_expires_at, cancel_reason, cancelled_late, created_at, updated_at, version";
+
+    private const string ActiveStatuses = "('pending', 'booked', 'arrived')";
+
+    private const int MaxTransientRetries = 5;
+
+    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+
+    /// <summary>
+    /// Inserts one appointment atomically: expired holds overlapping it are cancelled first ('hold-expired'), so they never block.
+    /// Duplicate request id: kind Duplicate with the first row. Overlap: kind Conflict with the resource.
+    /// </summary>
+    public async Task<LedgerWriteResult> InsertAsync(NewAppointment a, Instant now, CancellationToken ct = default)
+    {
+        var results = await InsertManyAsync([a], now, ct).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Group commit: one round trip and one transaction for the whole batch; each item's outcome is independent
+    /// (a subtransaction per row), returned in input order. Items conflicting with earlier items of the same batch lose.
+    /// A deadlock or serialization failure rolls the whole batch back; it is then retried (idempotent by request id).
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerWriteResult>> InsertManyAsync(IReadOnlyList<NewAppointment> items, Instant now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        var n = items.Count;
+        var ids = new Guid[n];
+        var requestIds = new string[n];
+        var clinics = new string[n];
+        var therapists = new string[n];
+        var rooms = new string[n];
+        var clients = new string[n];
+        var services = new string[n];
+        var starts = new DateTime[n];
+        var ends = new DateTime[n];
+        var roomFree = new DateTime[n];
+        var statuses = new string[n];
+        var holds = new DateTime?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var a = items[i];
+            Validate(a, i);
+            ids[i] = a.Id;
+            requestIds[i] = a.RequestId;
+            clinics[i] = a.ClinicId;
+            therapists[i] = a.TherapistId;
+            rooms[i] = a.RoomId;
+            clients[i] = a.ClientId;
+            services[i] = a.ServiceId;
+            starts[i] = a.Start.ToDateTimeUtc();
+            ends[i] = a.End.ToDateTimeUtc();
+            roomFree[i] = a.RoomFreeAt.ToDateTimeUtc();
+            statuses[i] = a.Status.ToFhir();
+            holds[i] = a.Status == AppointmentStatus.Pending ? a.HoldExpiresAt!.Value.ToDateTimeUtc() : null;
+        }
+
+        return await WithTransientRetryAsync(
+            async () =>
+            {
+                await using var cmd = _dataSource.CreateCommand(
+                    "SELECT * FROM ledger_insert_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY r_ord");
+                cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+                AddTextArray(cmd, requestIds);
+                AddTextArray(cmd, clinics);
+                AddTextArray(cmd, therapists);
+                AddTextArray(cmd, rooms);
+                AddTextArray(cmd, clients);
+                AddTextArray(cmd, services);
+                AddTimestampArray(cmd, starts);
+                AddTimestampArray(cmd, ends);
+                AddTimestampArray(cmd, roomFree);
+                AddTextArray(cmd, statuses);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = holds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+
+                var results = new List<LedgerWriteResult>(n);
+                await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    var outcome = reader.GetString(1);
+                    results.Add(outcome switch
+                    {
+                        "inserted" => new LedgerWriteResult(LedgerWriteKind.Inserted, ReadRecord(reader, 4)),
+                        "duplicate" => new LedgerWriteResult(LedgerWriteKind.Duplicate, reader.IsDBNull(4) ? null : ReadRecord(reader, 4)),
+                        "conflict" => new LedgerWriteResult(
+                            LedgerWriteKind.Conflict,
+                            null,
+                            LedgerWriteResult.ResourceFromConstraint(reader.IsDBNull(2) ? null : reader.GetString(2)),
+                            reader.IsDBNull(3) ? null : reader.GetGuid(3)),
+                        _ => throw new InvalidOperationException($"Unknown ledger outcome '{outcome}'."),
+                    });
+                }
+
+                if (results.Count != n)
+                {
+                    throw new InvalidOperationException($"ledger_insert_many returned {results.Count} rows for {n} items.");
+                }
+
+                return (IReadOnlyList<LedgerWriteResult>)results;
+            },
+            ct).ConfigureAwait(false);
+    }
+
+    public async Task<AppointmentRecord?> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand($"SELECT {Columns} FROM appointments WHERE id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        return await ReadSingleAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    public async Task<AppointmentRecord?> GetByRequestIdAsync(string requestId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        await using var cmd = _dataSource.CreateCommand($"SELECT {Columns} FROM appointments WHERE request_id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        return await ReadSingleAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Changes the status with optimistic concurrency (version must equal <paramref name="expectedVersion"/>; version+1).
+    /// Allowed: pending-&gt;booked/arrived (only while the hold is unexpired; clears hold_expires_at), pending-&gt;cancelled,
+    /// booked-&gt;arrived/fulfilled/cancelled/noshow, arrived-&gt;fulfilled/cancelled. Anything else: InvalidTransition.
+    /// <paramref name="cancelReason"/> and <paramref name="cancelledLate"/> are stored when the new status is Cancelled.
+    /// </summary>
+    public async Task<LedgerWriteResult> UpdateStatusAsync(
+        Guid id,
+        int expectedVersion,
+        AppointmentStatus newStatus,
+        string? cancelReason,
+        bool cancelledLate,
+        Instant now,
+        CancellationToken ct = default)
+    {
+        var allowedFrom = AllowedFrom(newStatus);
+        var newName = newStatus.ToFhir();
+        var cancelling = newStatus == AppointmentStatus.Cancelled;
+
+        await using (var cmd = _dataSource.CreateCommand(
+            $"""
+            UPDATE appointments
+               SET status = $3,
+                   version = version + 1,
+                   updated_at = $4,
+                   hold_expires_at = CASE WHEN $3 IN ('booked', 'arrived') THEN NULL ELSE hold_expires_at END,
+                   cancel_reason = CASE WHEN $6 THEN $7 ELSE cancel_reason END,
+                   cancelled_late = CASE WHEN $6 THEN $8 ELSE cancelled_late END
+             WHERE id = $1 AND version = $2 AND status = ANY($5)
+               AND (status <> 'pending' OR $3 = 'cancelled' OR hold_expires_at > $4)
+            RETURNING {Columns}
+            """))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = newName, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = allowedFrom, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = cancelling });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)cancelReason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = cancelledLate });
+
+            try
+            {
+                if (await ReadSingleAsync(cmd, ct).ConfigureAwait(false) is { } updated)
+                {
+                    return new LedgerWriteResult(LedgerWriteKind.Updated, updated);
+                }
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+            {
+                // Only reachable by re-activating a row (not allowed above), kept for safety.
+                return new LedgerWriteResult(LedgerWriteKind.Conflict, await GetAsync(id, ct).ConfigureAwait(false), LedgerWriteResult.ResourceFromConstraint(e.ConstraintName));
+            }
+        }
+
+        var current = await GetAsync(id, ct).ConfigureAwait(false);
+        if (current is null)
+        {
+            return new LedgerWriteResult(LedgerWriteKind.NotFound, null);
+        }
+
+        return current.Version != expectedVersion
+            ? new LedgerWriteResult(LedgerWriteKind.StaleVersion, current)
+            : new LedgerWriteResult(LedgerWriteKind.InvalidTransition, current);
+    }
+
+    /// <summary>
+    /// Atomic reschedule of a pending (unexpired) or booked appointment to another therapist, room and time in the same clinic.
+    /// Expired holds overlapping the new slot are cancelled first. Conflict leaves the row unchanged.
+    /// </summary>
+    public async Task<LedgerWriteResult> MoveAsync(
+        Guid id,
+        int expectedVersion,
+        string therapistId,
+        string roomId,
+        Instant start,
+        Instant end,
+        Instant roomFreeAt,
+        Instant now,
+        CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(therapistId);
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        ValidateTimes(start, end, roomFreeAt, nameof(start));
+
+        return await WithTransientRetryAsync(
+            async () =>
+            {
+                await using var cmd = _dataSource.CreateCommand("SELECT * FROM ledger_move($1, $2, $3, $4, $5, $6, $7, $8)");
+                cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = therapistId, NpgsqlDbType = NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = roomId, NpgsqlDbType = NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = start.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = end.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = roomFreeAt.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+
+                await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    return new LedgerWriteResult(LedgerWriteKind.NotFound, null);
+                }
+
+                var outcome = reader.GetString(0);
+                var record = reader.IsDBNull(3) ? null : ReadRecord(reader, 3);
+                return outcome switch
+                {
+                    "moved" => new LedgerWriteResult(LedgerWriteKind.Updated, record),
+                    "notfound" => new LedgerWriteResult(LedgerWriteKind.NotFound, null),
+                    "stale" => new LedgerWriteResult(LedgerWriteKind.StaleVersion, record),
+                    "invalid" => new LedgerWriteResult(LedgerWriteKind.InvalidTransition, record),
+                    "conflict" => new LedgerWriteResult(
+                        LedgerWriteKind.Conflict,
+                        record,
+                        LedgerWriteResult.ResourceFromConstraint(reader.IsDBNull(1) ? null : reader.GetString(1)),
+                        reader.IsDBNull(2) ? null : reader.GetGuid(2)),
+                    _ => throw new InvalidOperationException($"Unknown ledger outcome '{outcome}'."),
+                };
+            },
+            ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Cancels every expired hold ('hold-expired'); returns how many. For a periodic sweeper.</summary>
+    public async Task<int> ExpireHoldsAsync(Instant now, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT ledger_expire_holds($1)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return (int)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Active (pending/booked/arrived) appointments whose room occupancy [start, roomFreeAt) overlaps [from, to), by start.
+    /// Expired holds not yet cancelled are included: filter with <see cref="AppointmentRecord.OccupiesAt"/>.
+    /// </summary>
+    public Task<IReadOnlyList<AppointmentRecord>> ListOccupyingForClinicAsync(string clinicId, Instant from, Instant to, CancellationToken ct = default) =>
+        ListAsync(
+            $"clinic_id = $1 AND status IN {ActiveStatuses} AND tstzrange(starts_at, room_free_at) && tstzrange($2, $3)",
+            clinicId,
+            from,
+            to,
+            ct);
+
+    /// <summary>Active appointments whose treatment [start, end) overlaps [from, to), by start. Expired holds included (see <see cref="AppointmentRecord.OccupiesAt"/>).</summary>
+    public Task<IReadOnlyList<AppointmentRecord>> ListOccupyingForTherapistAsync(string therapistId, Instant from, Instant to, CancellationToken ct = default) =>
+        ListAsync(
+            $"therapist_id = $1 AND status IN {ActiveStatuses} AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)",
+            therapistId,
+            from,
+            to,
+            ct);
+
+    /// <summary>Active appointments whose treatment [start, end) overlaps [from, to), by start. Expired holds included (see <see cref="AppointmentRecord.OccupiesAt"/>).</summary>
+    public Task<IReadOnlyList<AppointmentRecord>> ListOccupyingForClientAsync(string clientId, Instant from, Instant to, CancellationToken ct = default) =>
+        ListAsync(
+            $"client_id = $1 AND status IN {ActiveStatuses} AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)",
+            clientId,
+            from,
+            to,
+            ct);
+
+    /// <summary>Appointments of every status starting in [from, to), by start.</summary>
+    public Task<IReadOnlyList<AppointmentRecord>> ListForClinicAsync(string clinicId, Instant from, Instant to, CancellationToken ct = default) =>
+        ListAsync("clinic_id = $1 AND starts_at >= $2 AND starts_at < $3", clinicId, from, to, ct);
+
+    /// <summary>Appointments of every status starting in [from, to), by start.</summary>
+    public Task<IReadOnlyList<AppointmentRecord>> ListForTherapistAsync(string therapistId, Instant from, Instant to, CancellationToken ct = default) =>
+        ListAsync("therapist_id = $1 AND starts_at >= $2 AND starts_at < $3", therapistId, from, to, ct);
+
+    /// <summary>Appointments of every status starting in [from, to), by start.</summary>
+    public Task<IReadOnlyList<AppointmentRecord>> ListForClientAsync(string clientId, Instant from, Instant to, CancellationToken ct = default) =>
+        ListAsync("client_id = $1 AND starts_at >= $2 AND starts_at < $3", clientId, from, to, ct);
+
+    /// <summary>
+    /// Independent check of invariant 1 with plain comparisons (no range types, no constraints): the number of pairs of
+    /// active appointments overlapping on therapist, on room (same clinic, room occupancy until roomFreeAt) or on client,
+    /// summed over the three. Must always be 0.
+    /// </summary>
+    public async Task<long> CountOverlapsAsync(CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand(
+            """
+            WITH act AS (
+                SELECT id, clinic_id, therapist_id, room_id, client_id, starts_at, ends_at, room_free_at
+                  FROM appointments WHERE status IN ('pending', 'booked', 'arrived'))
+            SELECT
+              (SELECT count(*) FROM act a JOIN act b ON a.id < b.id AND a.therapist_id = b.therapist_id
+                 AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
+            + (SELECT count(*) FROM act a JOIN act b ON a.id < b.id AND a.clinic_id = b.clinic_id AND a.room_id = b.room_id
+                 AND a.starts_at < b.room_free_at AND b.starts_at < a.room_free_at)
+            + (SELECT count(*) FROM act a JOIN act b ON a.id < b.id AND a.client_id = b.client_id
+                 AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
+            """);
+        cmd.CommandTimeout = 0;
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private async Task<IReadOnlyList<AppointmentRecord>> ListAsync(string where, string key, Instant from, Instant to, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+#pragma warning disable CA2100 // Fixed SQL fragments; values are parameters.
+        await using var cmd = _dataSource.CreateCommand($"SELECT {Columns} FROM appointments WHERE {where} ORDER BY starts_at, id");
+#pragma warning restore CA2100
+        cmd.Parameters.Add(new NpgsqlParameter { Value = key, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = from.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = to.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        var list = new List<AppointmentRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(ReadRecord(reader, 0));
+        }
+
+        return list;
+    }
+
+    private static async Task<AppointmentRecord?> ReadSingleAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRecord(reader, 0) : null;
+    }
+
+    /// <summary>Reads the 17 ledger columns, in <see cref="Columns"/> order, starting at <paramref name="o"/>.</summary>
+    private static AppointmentRecord ReadRecord(DbDataReader r, int o) => new(
+        r.GetGuid(o),
+        r.GetString(o + 1),
+        r.GetString(o + 2),
+        r.GetString(o + 3),
+        r.GetString(o + 4),
+        r.GetString(o + 5),
+        r.GetString(o + 6),
+        ReadInstant(r, o + 7),
+        ReadInstant(r, o + 8),
+        ReadInstant(r, o + 9),
+        AppointmentStatusNames.Parse(r.GetString(o + 10)),
+        r.IsDBNull(o + 11) ? null : ReadInstant(r, o + 11),
+        r.IsDBNull(o + 12) ? null : r.GetString(o + 12),
+        r.GetBoolean(o + 13),
+        ReadInstant(r, o + 14),
+        ReadInstant(r, o + 15),
+        r.GetInt32(o + 16));
+
+    private static Instant ReadInstant(DbDataReader r, int ordinal) =>
+        Instant.FromDateTimeUtc(DateTime.SpecifyKind(r.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    private static string[] AllowedFrom(AppointmentStatus newStatus) => newStatus switch
+    {
+        AppointmentStatus.Booked => ["pending"],
+        AppointmentStatus.Arrived => ["pending", "booked"],
+        AppointmentStatus.Fulfilled => ["booked", "arrived"],
+        AppointmentStatus.Cancelled => ["pending", "booked", "arrived"],
+        AppointmentStatus.NoShow => ["booked"],
+        _ => [],
+    };
+
+    private static void AddTextArray(NpgsqlCommand cmd, string[] values) =>
+        cmd.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+
+    private static void AddTimestampArray(NpgsqlCommand cmd, DateTime[] values) =>
+        cmd.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+
+    private static void Validate(NewAppointment a, int index)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var name = $"items[{index}]";
+        if (string.IsNullOrEmpty(a.RequestId) || string.IsNullOrEmpty(a.ClinicId) || string.IsNullOrEmpty(a.TherapistId)
+            || string.IsNullOrEmpty(a.RoomId) || string.IsNullOrEmpty(a.ClientId) || string.IsNullOrEmpty(a.ServiceId))
+        {
+            throw new ArgumentException("RequestId, ClinicId, TherapistId, RoomId, ClientId and ServiceId are required.", name);
+        }
+
+        if (a.Status is not (AppointmentStatus.Pending or AppointmentStatus.Booked))
+        {
+            throw new ArgumentException($"A new appointment is Pending or Booked, not {a.Status}.", name);
+        }
+
+        if (a.Status == AppointmentStatus.Pending && a.HoldExpiresAt is null)
+        {
+            throw new ArgumentException("A Pending appointment (a hold) needs HoldExpiresAt.", name);
+        }
+
+        ValidateTimes(a.Start, a.End, a.RoomFreeAt, name);
+    }
+
+    private static void ValidateTimes(Instant start, Instant end, Instant roomFreeAt, string name)
+    {
+        if (!(start < end && end <= roomFreeAt))
+        {
+            throw new ArgumentException($"Times must satisfy Start < End <= RoomFreeAt (got {start}, {end}, {roomFreeAt}).", name);
+        }
+    }
+
+    private static async Task<T> WithTransientRetryAsync<T>(Func<Task<T>> action, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await action().ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (attempt < MaxTransientRetries
+                && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), ct).ConfigureAwait(false);
+            }
+        }
+    }
+}
