@@ -1,0 +1,329 @@
+using NmtPractice.Domain.Appointments;
+using NmtPractice.Testing;
+using Npgsql;
+using NodaTime;
+
+namespace NmtPractice.Persistence.Tests;
+
+/// <summary>
+/// Ledger behaviour against real PostgreSQL. Tests share the nmt_test database, so each uses its own
+/// clinic, therapist, room and client ids (a per-test suffix).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AppointmentLedgerTests : IDisposable
+{
+    private static readonly Instant Day = Instant.FromUtc(2030, 3, 4, 0, 0);
+    private readonly PostgresFixture _fixture;
+    private readonly NpgsqlDataSource _ds;
+    private readonly AppointmentLedger _ledger;
+    private readonly string _s = Guid.NewGuid().ToString("N")[..8];
+
+    public AppointmentLedgerTests(PostgresFixture fixture)
+    {
+        _fixture = fixture;
+        _ds = fixture.CreateDataSource();
+        _ledger = new AppointmentLedger(_ds);
+    }
+
+    public void Dispose() => _ds.Dispose();
+
+    private static Instant At(int hour, int minute = 0) => Day + Duration.FromHours(hour) + Duration.FromMinutes(minute);
+
+    private Instant Now => At(6);
+
+    private NewAppointment Appt(
+        int startHour,
+        int endHour,
+        string therapist = "t1",
+        string room = "r1",
+        string client = "c1",
+        string clinic = "k1",
+        int turnoverMinutes = 0,
+        AppointmentStatus status = AppointmentStatus.Booked,
+        Instant? holdExpiresAt = null,
+        string? requestId = null) =>
+        new(
+            Guid.NewGuid(),
+            requestId ?? "req-" + Guid.NewGuid().ToString("N"),
+            clinic + _s,
+            therapist + _s,
+            room,
+            client + _s,
+            "svc",
+            At(startHour),
+            At(endHour),
+            At(endHour, turnoverMinutes),
+            status,
+            holdExpiresAt);
+
+    [Fact]
+    public async Task Insert_round_trips_every_field()
+    {
+        var a = Appt(9, 10, turnoverMinutes: 15, status: AppointmentStatus.Pending, holdExpiresAt: At(7));
+        var r = await _ledger.InsertAsync(a, Now);
+        Assert.Equal(LedgerWriteKind.Inserted, r.Kind);
+        var rec = Assert.IsType<AppointmentRecord>(r.Record);
+        Assert.Equal(a.Id, rec.Id);
+        Assert.Equal(a.RequestId, rec.RequestId);
+        Assert.Equal(a.ClinicId, rec.ClinicId);
+        Assert.Equal(a.TherapistId, rec.TherapistId);
+        Assert.Equal(a.RoomId, rec.RoomId);
+        Assert.Equal(a.ClientId, rec.ClientId);
+        Assert.Equal(a.ServiceId, rec.ServiceId);
+        Assert.Equal(a.Start, rec.Start);
+        Assert.Equal(a.End, rec.End);
+        Assert.Equal(a.RoomFreeAt, rec.RoomFreeAt);
+        Assert.Equal(AppointmentStatus.Pending, rec.Status);
+        Assert.Equal(At(7), rec.HoldExpiresAt);
+        Assert.Null(rec.CancelReason);
+        Assert.False(rec.CancelledLate);
+        Assert.Equal(Now, rec.CreatedAt);
+        Assert.Equal(Now, rec.UpdatedAt);
+        Assert.Equal(1, rec.Version);
+
+        Assert.Equal(rec, await _ledger.GetAsync(a.Id));
+        Assert.Equal(rec, await _ledger.GetByRequestIdAsync(a.RequestId));
+        Assert.Null(await _ledger.GetAsync(Guid.NewGuid()));
+        Assert.Null(await _ledger.GetByRequestIdAsync("nope-" + _s));
+    }
+
+    [Fact]
+    public async Task Overlaps_are_refused_per_resource()
+    {
+        Assert.Equal(LedgerWriteKind.Inserted, (await _ledger.InsertAsync(Appt(9, 10, turnoverMinutes: 15), Now)).Kind);
+        var first = (await _ledger.ListOccupyingForTherapistAsync("t1" + _s, At(0), At(23)))[0];
+
+        var therapist = await _ledger.InsertAsync(Appt(9, 10, room: "r2", client: "c2"), Now);
+        Assert.Equal(LedgerWriteKind.Conflict, therapist.Kind);
+        Assert.Equal(ConflictResource.Therapist, therapist.ConflictWith);
+        Assert.Equal(first.Id, therapist.ConflictingId);
+        Assert.Null(therapist.Record);
+
+        var room = await _ledger.InsertAsync(Appt(9, 10, therapist: "t2", client: "c2"), Now);
+        Assert.Equal(ConflictResource.Room, room.ConflictWith);
+
+        // Turnover: the room is busy until 10:15.
+        var turnover = await _ledger.InsertAsync(Appt(10, 11, therapist: "t2", client: "c2") with { Start = At(10, 10) }, Now);
+        Assert.Equal(LedgerWriteKind.Conflict, turnover.Kind);
+        Assert.Equal(ConflictResource.Room, turnover.ConflictWith);
+        Assert.Equal(first.Id, turnover.ConflictingId);
+
+        var client = await _ledger.InsertAsync(Appt(9, 10, therapist: "t2", room: "r2") with { Start = At(9, 30) }, Now);
+        Assert.Equal(ConflictResource.Client, client.ConflictWith);
+
+        // After the turnover the room is free; the same room id in another clinic is another room.
+        Assert.Equal(LedgerWriteKind.Inserted, (await _ledger.InsertAsync(Appt(10, 11, therapist: "t2", client: "c2") with { Start = At(10, 15) }, Now)).Kind);
+        Assert.Equal(LedgerWriteKind.Inserted, (await _ledger.InsertAsync(Appt(9, 10, therapist: "t3", client: "c3", clinic: "k2"), Now)).Kind);
+        Assert.Equal(0, await _ledger.CountOverlapsAsync());
+    }
+
+    [Fact]
+    public async Task Back_to_back_appointments_are_allowed()
+    {
+        Assert.Equal(LedgerWriteKind.Inserted, (await _ledger.InsertAsync(Appt(9, 10), Now)).Kind);
+        Assert.Equal(LedgerWriteKind.Inserted, (await _ledger.InsertAsync(Appt(10, 11), Now)).Kind);
+        Assert.Equal(LedgerWriteKind.Inserted, (await _ledger.InsertAsync(Appt(8, 9), Now)).Kind);
+        Assert.Equal(3, (await _ledger.ListForTherapistAsync("t1" + _s, At(0), At(24))).Count);
+    }
+
+    [Fact]
+    public async Task A_retried_request_returns_the_first_row()
+    {
+        var a = Appt(9, 10, requestId: "req-dup-" + _s);
+        var first = await _ledger.InsertAsync(a, Now);
+        var again = await _ledger.InsertAsync(a with { Id = Guid.NewGuid(), Start = At(14), End = At(15), RoomFreeAt = At(15) }, Now + Duration.FromMinutes(1));
+        Assert.Equal(LedgerWriteKind.Duplicate, again.Kind);
+        Assert.Equal(first.Record, again.Record);
+        Assert.Single(await _ledger.ListForClientAsync("c1" + _s, At(0), At(24)));
+    }
+
+    [Fact]
+    public async Task Expired_holds_do_not_block_and_are_cancelled()
+    {
+        var hold = await _ledger.InsertAsync(Appt(9, 10, status: AppointmentStatus.Pending, holdExpiresAt: At(6, 5)), Now);
+        Assert.Equal(LedgerWriteKind.Inserted, hold.Kind);
+
+        // Before expiry the hold blocks.
+        Assert.Equal(LedgerWriteKind.Conflict, (await _ledger.InsertAsync(Appt(9, 10, room: "r2", client: "c2"), At(6, 4))).Kind);
+
+        var later = At(6, 5);
+        var booking = await _ledger.InsertAsync(Appt(9, 10, room: "r2", client: "c2"), later);
+        Assert.Equal(LedgerWriteKind.Inserted, booking.Kind);
+
+        var expired = await _ledger.GetAsync(hold.Record!.Id);
+        Assert.Equal(AppointmentStatus.Cancelled, expired!.Status);
+        Assert.Equal("hold-expired", expired.CancelReason);
+        Assert.Equal(2, expired.Version);
+        Assert.Equal(later, expired.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task Confirming_a_hold_requires_it_unexpired_and_clears_the_expiry()
+    {
+        var live = (await _ledger.InsertAsync(Appt(9, 10, status: AppointmentStatus.Pending, holdExpiresAt: At(6, 10)), Now)).Record!;
+        var confirmed = await _ledger.UpdateStatusAsync(live.Id, 1, AppointmentStatus.Booked, null, false, At(6, 9));
+        Assert.Equal(LedgerWriteKind.Updated, confirmed.Kind);
+        Assert.Equal(AppointmentStatus.Booked, confirmed.Record!.Status);
+        Assert.Null(confirmed.Record.HoldExpiresAt);
+        Assert.Equal(2, confirmed.Record.Version);
+
+        var stale = (await _ledger.InsertAsync(Appt(11, 12, status: AppointmentStatus.Pending, holdExpiresAt: At(6, 10)), Now)).Record!;
+        var refused = await _ledger.UpdateStatusAsync(stale.Id, 1, AppointmentStatus.Booked, null, false, At(6, 10));
+        Assert.Equal(LedgerWriteKind.InvalidTransition, refused.Kind);
+        Assert.Equal(AppointmentStatus.Pending, (await _ledger.GetAsync(stale.Id))!.Status);
+
+        // An expired hold can still be cancelled explicitly.
+        var cancelled = await _ledger.UpdateStatusAsync(stale.Id, 1, AppointmentStatus.Cancelled, "client", true, At(6, 11));
+        Assert.Equal(LedgerWriteKind.Updated, cancelled.Kind);
+        Assert.Equal("client", cancelled.Record!.CancelReason);
+        Assert.True(cancelled.Record.CancelledLate);
+    }
+
+    [Fact]
+    public async Task Status_changes_check_version_existence_and_transition()
+    {
+        var rec = (await _ledger.InsertAsync(Appt(9, 10), Now)).Record!;
+        Assert.Equal(LedgerWriteKind.NotFound, (await _ledger.UpdateStatusAsync(Guid.NewGuid(), 1, AppointmentStatus.Arrived, null, false, Now)).Kind);
+
+        var arrived = await _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Arrived, null, false, Now);
+        Assert.Equal(LedgerWriteKind.Updated, arrived.Kind);
+
+        var stale = await _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Fulfilled, null, false, Now);
+        Assert.Equal(LedgerWriteKind.StaleVersion, stale.Kind);
+        Assert.Equal(2, stale.Record!.Version);
+
+        Assert.Equal(LedgerWriteKind.InvalidTransition, (await _ledger.UpdateStatusAsync(rec.Id, 2, AppointmentStatus.Booked, null, false, Now)).Kind);
+        Assert.Equal(LedgerWriteKind.Updated, (await _ledger.UpdateStatusAsync(rec.Id, 2, AppointmentStatus.Fulfilled, null, false, Now)).Kind);
+        Assert.Equal(LedgerWriteKind.InvalidTransition, (await _ledger.UpdateStatusAsync(rec.Id, 3, AppointmentStatus.Cancelled, "x", false, Now)).Kind);
+
+        // A cancelled slot is free again.
+        var other = (await _ledger.InsertAsync(Appt(11, 12), Now)).Record!;
+        Assert.Equal(LedgerWriteKind.Updated, (await _ledger.UpdateStatusAsync(other.Id, 1, AppointmentStatus.Cancelled, "clinic", false, Now)).Kind);
+        Assert.Equal(LedgerWriteKind.Inserted, (await _ledger.InsertAsync(Appt(11, 12), Now)).Kind);
+    }
+
+    [Fact]
+    public async Task Move_is_atomic_and_a_conflicting_move_leaves_the_old_slot()
+    {
+        var a = (await _ledger.InsertAsync(Appt(9, 10), Now)).Record!;
+        var b = (await _ledger.InsertAsync(Appt(11, 12, therapist: "t2", room: "r2", client: "c2"), Now)).Record!;
+
+        var conflict = await _ledger.MoveAsync(a.Id, 1, "t2" + _s, "r1", At(11, 30), At(12, 30), At(12, 30), Now);
+        Assert.Equal(LedgerWriteKind.Conflict, conflict.Kind);
+        Assert.Equal(ConflictResource.Therapist, conflict.ConflictWith);
+        Assert.Equal(b.Id, conflict.ConflictingId);
+        Assert.Equal(a, await _ledger.GetAsync(a.Id));
+
+        // Overlapping itself is fine: shift by 30 minutes.
+        var moved = await _ledger.MoveAsync(a.Id, 1, a.TherapistId, "r3", At(9, 30), At(10, 30), At(10, 45), Now + Duration.FromMinutes(1));
+        Assert.Equal(LedgerWriteKind.Updated, moved.Kind);
+        Assert.Equal(At(9, 30), moved.Record!.Start);
+        Assert.Equal("r3", moved.Record.RoomId);
+        Assert.Equal(2, moved.Record.Version);
+
+        Assert.Equal(LedgerWriteKind.StaleVersion, (await _ledger.MoveAsync(a.Id, 1, a.TherapistId, "r3", At(13), At(14), At(14), Now)).Kind);
+        Assert.Equal(LedgerWriteKind.NotFound, (await _ledger.MoveAsync(Guid.NewGuid(), 1, a.TherapistId, "r3", At(13), At(14), At(14), Now)).Kind);
+
+        // An expired hold in the way is cancelled by the move.
+        var hold = (await _ledger.InsertAsync(Appt(15, 16, therapist: "t3", room: "r3", client: "c3", status: AppointmentStatus.Pending, holdExpiresAt: At(6, 30)), Now)).Record!;
+        var overHold = await _ledger.MoveAsync(a.Id, 2, a.TherapistId, "r3", At(15), At(16), At(16), At(7));
+        Assert.Equal(LedgerWriteKind.Updated, overHold.Kind);
+        Assert.Equal("hold-expired", (await _ledger.GetAsync(hold.Id))!.CancelReason);
+    }
+
+    [Fact]
+    public async Task InsertMany_reports_each_item_in_input_order()
+    {
+        var existing = (await _ledger.InsertAsync(Appt(9, 10, requestId: "req-many-" + _s), Now)).Record!;
+        var items = new[]
+        {
+            Appt(11, 12),                                             // 0 inserted
+            Appt(9, 10, room: "r2", client: "c2"),                    // 1 conflict with existing (therapist)
+            Appt(13, 14, requestId: "req-many-" + _s),                // 2 duplicate of existing
+            Appt(11, 12, therapist: "t2", room: "r2"),                // 3 conflict with item 0 (client) within the batch
+            Appt(15, 16),                                             // 4 inserted despite the conflicts before it
+            Appt(11, 12, therapist: "t2", room: "r1", client: "c9"),  // 5 conflict with item 0 (room)
+        };
+
+        var results = await _ledger.InsertManyAsync(items, Now);
+        Assert.Equal(
+            [LedgerWriteKind.Inserted, LedgerWriteKind.Conflict, LedgerWriteKind.Duplicate, LedgerWriteKind.Conflict, LedgerWriteKind.Inserted, LedgerWriteKind.Conflict],
+            results.Select(r => r.Kind));
+        Assert.Equal(items[0].Id, results[0].Record!.Id);
+        Assert.Equal(ConflictResource.Therapist, results[1].ConflictWith);
+        Assert.Equal(existing.Id, results[1].ConflictingId);
+        Assert.Equal(existing, results[2].Record);
+        Assert.Equal(ConflictResource.Client, results[3].ConflictWith);
+        Assert.Equal(items[0].Id, results[3].ConflictingId);
+        Assert.Equal(items[4].Id, results[4].Record!.Id);
+        Assert.Equal(ConflictResource.Room, results[5].ConflictWith);
+
+        Assert.Equal(3, (await _ledger.ListForClinicAsync("k1" + _s, At(0), At(24))).Count);
+        Assert.Empty(await _ledger.InsertManyAsync([], Now));
+    }
+
+    [Fact]
+    public async Task Listings_filter_by_status_and_range()
+    {
+        var a = (await _ledger.InsertAsync(Appt(9, 10, turnoverMinutes: 30), Now)).Record!;
+        var b = (await _ledger.InsertAsync(Appt(11, 12), Now)).Record!;
+        await _ledger.UpdateStatusAsync(b.Id, 1, AppointmentStatus.Cancelled, "x", false, Now);
+
+        // Room occupancy runs to 10:30, so a window starting at 10:15 still sees it for the clinic, not for the therapist.
+        Assert.Equal([a.Id], (await _ledger.ListOccupyingForClinicAsync(a.ClinicId, At(10, 15), At(13))).Select(r => r.Id));
+        Assert.Empty(await _ledger.ListOccupyingForTherapistAsync(a.TherapistId, At(10, 15), At(13)));
+        Assert.Empty(await _ledger.ListOccupyingForClientAsync(a.ClientId, At(10, 15), At(13)));
+        Assert.Equal([a.Id], (await _ledger.ListOccupyingForClientAsync(a.ClientId, At(0), At(24))).Select(r => r.Id));
+        Assert.Equal([a.Id, b.Id], (await _ledger.ListForClinicAsync(a.ClinicId, At(0), At(24))).Select(r => r.Id));
+        Assert.Equal([b.Id], (await _ledger.ListForTherapistAsync(a.TherapistId, At(10), At(24))).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Sixty_four_concurrent_bookings_of_one_slot_yield_exactly_one()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
+            _ledger.InsertAsync(Appt(9, 10, room: "r" + i, client: "c" + i), Now))));
+        Assert.Single(results, r => r.Kind == LedgerWriteKind.Inserted);
+        Assert.All(results.Where(r => r.Kind != LedgerWriteKind.Inserted), r =>
+        {
+            Assert.Equal(LedgerWriteKind.Conflict, r.Kind);
+            Assert.Equal(ConflictResource.Therapist, r.ConflictWith);
+        });
+        Assert.Equal(0, await _ledger.CountOverlapsAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_batches_are_consistent()
+    {
+        // 8 batches of 16 items over 4 therapists and overlapping hours, in different orders.
+        var batches = Enumerable.Range(0, 8).Select(b => (IReadOnlyList<NewAppointment>)Enumerable.Range(0, 16)
+            .Select(i => Appt(8 + ((i + b) % 6), 9 + ((i + b) % 6), therapist: "t" + ((i * 7 + b) % 4), room: "r" + b + "-" + i, client: "c" + b + "-" + i))
+            .ToList()).ToList();
+        var results = await Task.WhenAll(batches.Select(batch => Task.Run(() => _ledger.InsertManyAsync(batch, Now))));
+        var inserted = results.SelectMany(r => r).Count(r => r.Kind == LedgerWriteKind.Inserted);
+        // Slots are whole hours; rooms and clients are all distinct: exactly one winner per (therapist, hour).
+        Assert.Equal(batches.SelectMany(b => b).Select(a => (a.TherapistId, a.Start)).Distinct().Count(), inserted);
+        Assert.Equal(0, await _ledger.CountOverlapsAsync());
+    }
+
+    [Fact]
+    public async Task CountOverlaps_detects_overlaps_when_the_constraints_are_gone()
+    {
+        var cs = await _fixture.CreateDatabaseAsync("overlaps");
+        await using var ds = NpgsqlDataSource.Create(cs);
+        var ledger = new AppointmentLedger(ds);
+        Assert.Equal(0, await ledger.CountOverlapsAsync());
+        await using (var drop = ds.CreateCommand(
+            "ALTER TABLE appointments DROP CONSTRAINT appointments_therapist_no_overlap, "
+            + "DROP CONSTRAINT appointments_room_no_overlap, DROP CONSTRAINT appointments_client_no_overlap"))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await ledger.InsertAsync(Appt(9, 10), Now);                                       // base
+        await ledger.InsertAsync(Appt(9, 10, room: "r2", client: "c2"), Now);             // therapist overlap
+        await ledger.InsertAsync(Appt(10, 11, therapist: "t3", client: "c3") with { Start = At(9, 59) }, Now); // room overlap with base
+        await ledger.InsertAsync(Appt(9, 10, therapist: "t4", room: "r4") with { Start = At(9, 30) }, Now);    // client overlap with base
+        Assert.Equal(3, await ledger.CountOverlapsAsync());
+    }
+}
