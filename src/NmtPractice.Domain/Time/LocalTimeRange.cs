@@ -17,18 +17,22 @@ public readonly record struct LocalTimeRange(LocalTime Start, LocalTime End)
 
     /// <summary>
     /// Maps this range on <paramref name="date"/> onto the time line of <paramref name="zone"/>.
-    /// On a daylight-saving day the wall clock decides: a start in a skipped hour moves forward to the
-    /// first valid instant; a start in a repeated hour takes the earlier instant and an end in a repeated
-    /// hour the later one, so a range covering the whole night never loses or duplicates an hour of real time.
+    /// On a daylight-saving day the wall clock decides: a start or end in a skipped hour moves forward to the
+    /// first valid instant (the moment the clock jumps); a start in a repeated hour takes the earlier instant and
+    /// an end in a repeated hour the later one, so a range covering the whole night never loses or duplicates an
+    /// hour of real time.
     /// </summary>
     public Interval ToInterval(LocalDate date, DateTimeZone zone)
     {
-        var start = zone.ResolveLocal(date + Start, Resolvers.LenientResolver).ToInstant();
+        var start = zone.ResolveLocal(date + Start, StartResolver).ToInstant();
         var endLocal = EndsAtMidnight ? date.PlusDays(1).AtMidnight() : date + End;
         var end = zone.ResolveLocal(endLocal, EndResolver).ToInstant();
         return new Interval(start, end);
     }
 
+    private static readonly ZoneLocalMappingResolver StartResolver =
+        Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
+
     private static readonly ZoneLocalMappingResolver EndResolver =
-        Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnForwardShifted);
+        Resolvers.CreateMappingResolver(Resolvers.ReturnLater, Resolvers.ReturnStartOfIntervalAfter);
 }
