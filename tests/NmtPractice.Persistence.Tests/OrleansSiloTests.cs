@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using NmtPractice.Testing;
 using NmtPractice.Persistence.OrleansAdoNet;
 using Orleans;
 using Orleans.Configuration;
@@ -17,8 +18,15 @@ namespace NmtPractice.Persistence.Tests;
 /// The real Orleans 10 ADO.NET providers (clustering, grain storage, reminders) running on our
 /// PostgreSQL schema.
 /// </summary>
-public sealed class OrleansSiloTests(OrleansTestDatabase db) : IClassFixture<OrleansTestDatabase>
+[Collection(PostgresCollection.Name)]
+public sealed class OrleansSiloTests(PostgresFixture fixture) : IAsyncLifetime
 {
+    private OrleansTestDatabase db = null!;
+
+    public async Task InitializeAsync() => db = new OrleansTestDatabase(await fixture.CreateDatabaseAsync("orleans"));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     public const string StorageName = "nmt";
 
     [Fact]

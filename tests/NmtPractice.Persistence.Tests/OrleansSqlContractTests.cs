@@ -1,5 +1,6 @@
 using System.Reflection;
 using Npgsql;
+using NmtPractice.Testing;
 using NmtPractice.Persistence.OrleansAdoNet;
 using Orleans.Runtime.MembershipService;
 using Orleans.Configuration;
@@ -11,8 +12,15 @@ namespace NmtPractice.Persistence.Tests;
 /// Our Orleans query texts, run directly with Npgsql and bound the way Orleans binds them
 /// (see ORLEANS-ADONET-CONTRACT.md).
 /// </summary>
-public sealed class OrleansSqlContractTests(OrleansTestDatabase db) : IClassFixture<OrleansTestDatabase>
+[Collection(PostgresCollection.Name)]
+public sealed class OrleansSqlContractTests(PostgresFixture fixture) : IAsyncLifetime
 {
+    private OrleansTestDatabase db = null!;
+
+    public async Task InitializeAsync() => db = new OrleansTestDatabase(await fixture.CreateDatabaseAsync("orleans"));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private static readonly DateTime T0 = new(2026, 3, 1, 9, 0, 0, DateTimeKind.Utc);
 
     [Fact]
@@ -50,10 +58,25 @@ public sealed class OrleansSqlContractTests(OrleansTestDatabase db) : IClassFixt
     }
 
     [Fact]
-    public async Task Migrations_are_idempotent()
+    public async Task Migrator_applies_the_orleans_scripts_and_they_are_idempotent()
     {
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
+        var recorded = new List<string>();
+        await using (var applied = new NpgsqlCommand("SELECT name FROM schema_migrations WHERE name LIKE '01%orleans%' ORDER BY name", connection))
+        await using (var reader = await applied.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                recorded.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(
+            ["0100_orleans_query_table", "0110_orleans_clustering", "0120_orleans_persistence", "0130_orleans_reminders"],
+            recorded);
+
+        // Running every script again (as a crashed half-applied deployment might) changes nothing.
         foreach (var (_, sql) in OrleansMigrationScripts())
         {
             await using var tx = await connection.BeginTransactionAsync();

@@ -6,56 +6,12 @@ using NmtPractice.Persistence.OrleansAdoNet;
 namespace NmtPractice.Persistence.Tests;
 
 /// <summary>
-/// A fresh PostgreSQL database with our Orleans schema (embedded Migrations/01xx_orleans_*.sql,
-/// applied in name order, each file in its own transaction, like the migrator).
-/// Interim: the server comes from NMT_TEST_PG_SERVER (a connection string to any database on
-/// the server) until the shared PostgresFixture lands.
+/// A migrated test database (from the shared <c>PostgresFixture</c>) plus helpers that run our
+/// stored Orleans query texts the way Orleans binds them.
 /// </summary>
-public sealed class OrleansTestDatabase : IAsyncLifetime
+public sealed class OrleansTestDatabase(string connectionString)
 {
-    private const string ServerVariable = "NMT_TEST_PG_SERVER";
-    private string? _serverConnectionString;
-
-    public string DatabaseName { get; } = "orleans_test_" + Guid.NewGuid().ToString("N")[..12];
-
-    public string ConnectionString { get; private set; } = "";
-
-    public async Task InitializeAsync()
-    {
-        _serverConnectionString = Environment.GetEnvironmentVariable(ServerVariable)
-            ?? throw new InvalidOperationException($"Set {ServerVariable} to a PostgreSQL connection string.");
-        await using (var server = new NpgsqlConnection(_serverConnectionString))
-        {
-            await server.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", server);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        ConnectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = DatabaseName }.ConnectionString;
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        foreach (var (_, sql) in OrleansMigrationScripts())
-        {
-            await using var tx = await connection.BeginTransactionAsync();
-            await using var command = new NpgsqlCommand(sql, connection, tx);
-            await command.ExecuteNonQueryAsync();
-            await tx.CommitAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_serverConnectionString is null)
-        {
-            return;
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        await using var server = new NpgsqlConnection(_serverConnectionString);
-        await server.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", server);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public string ConnectionString { get; } = connectionString;
 
     /// <summary>The embedded Orleans migration files, in ordinal name order.</summary>
     public static IReadOnlyList<(string Name, string Sql)> OrleansMigrationScripts()
