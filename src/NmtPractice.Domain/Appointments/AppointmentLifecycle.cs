@@ -9,11 +9,16 @@ public static class AppointmentLifecycle
     public static readonly Duration DefaultHoldDuration = Duration.FromMinutes(5);
     public static readonly Duration MaxHoldDuration = Duration.FromMinutes(60);
 
+    /// <summary>The cancel reason the ledger records on a hold that expired.</summary>
+    public const string HoldExpiredReason = "hold-expired";
+
     public static Refusal? CheckConfirm(AppointmentRecord a, Instant now) => a.Status switch
     {
         AppointmentStatus.Pending when a.HoldExpiresAt is { } expiry && expiry <= now =>
             new Refusal(RefusalReason.HoldExpired, $"The hold on appointment {a.Id} expired at {expiry}."),
         AppointmentStatus.Pending => null,
+        AppointmentStatus.Cancelled when a.CancelReason == HoldExpiredReason =>
+            new Refusal(RefusalReason.HoldExpired, $"The hold on appointment {a.Id} expired at {a.HoldExpiresAt}."),
         _ => Transition(a, "confirm"),
     };
 

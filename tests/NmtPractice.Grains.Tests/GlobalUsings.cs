@@ -1,0 +1,9 @@
+global using NmtPractice.Domain;
+global using NmtPractice.Domain.Appointments;
+global using NmtPractice.Domain.Clients;
+global using NmtPractice.Domain.Clinics;
+global using NmtPractice.Domain.Scheduling;
+global using NmtPractice.Domain.Staff;
+global using NmtPractice.Domain.Time;
+global using NmtPractice.Grains;
+global using NodaTime;
