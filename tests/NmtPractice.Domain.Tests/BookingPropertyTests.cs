@@ -11,7 +11,7 @@ namespace NmtPractice.Domain.Tests;
 /// </summary>
 public class BookingPropertyTests(ITestOutputHelper output)
 {
-    private const int Worlds = 100;
+    private const int Worlds = 80;
     private const int StepsPerWorld = 150;
 
     private static readonly string[] Features = [TestData.Table, TestData.Wheelchair, TestData.Quiet];
@@ -147,7 +147,7 @@ public class BookingPropertyTests(ITestOutputHelper output)
 
         output.WriteLine(string.Join(Environment.NewLine, stats.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")));
         // The generator must actually reach the interesting cases, or the properties prove little.
-        Assert.True(stats.GetValueOrDefault("accepted") > 1000, string.Join("; ", stats.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")));
+        Assert.True(stats.GetValueOrDefault("accepted") > 800, string.Join("; ", stats.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")));
         Assert.True(stats.GetValueOrDefault("slots checked") > 10000);
         foreach (var reason in new[]
         {
