@@ -1,1 +1,256 @@
-class P { static void Main() {} }
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using NmtPractice.Benchmarks;
+using NmtPractice.Grains;
+using NmtPractice.Persistence;
+using NmtPractice.Persistence.LocalPostgres;
+using Npgsql;
+using NodaTime;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+BenchOptions o;
+try
+{
+    o = BenchOptions.Parse(args);
+}
+catch (HelpRequestedException)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+void Log(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
+
+using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(s => s.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+var ct = cts.Token;
+
+LocalPostgresCluster? cluster = null;
+string connectionString;
+if (!string.IsNullOrWhiteSpace(o.ConnectionString))
+{
+    connectionString = o.ConnectionString;
+    Log("Using the PostgreSQL server from NMT_BENCH_POSTGRES (its appointments table is wiped)");
+}
+else
+{
+    Log("Starting a private PostgreSQL (fsync on, synchronous_commit on)");
+    cluster = await LocalPostgresCluster.StartAsync(
+        new LocalPostgresOptions
+        {
+            DataDirectory = Path.Combine(Directory.CreateTempSubdirectory("nmtbench-").FullName, "data"),
+            DatabaseName = "nmt_bench",
+            KeepData = false,
+            Fsync = true,
+            SynchronousCommit = true,
+            MaxConnections = 200,
+            SharedBuffers = "256MB",
+        },
+        loggerFactory.CreateLogger("postgres"),
+        ct);
+    connectionString = cluster.ConnectionString;
+}
+
+try
+{
+    var csb = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200, NoResetOnClose = true };
+    await using var dataSource = NpgsqlDataSource.Create(csb.ConnectionString);
+    await Migrator.ApplyAsync(dataSource, loggerFactory.CreateLogger("migrator"), ct);
+    var db = new BenchDatabase(dataSource);
+    Log($"{await db.ServerVersionAsync(ct)}; fsync={await db.SettingAsync("fsync", ct)}, synchronous_commit={await db.SettingAsync("synchronous_commit", ct)}");
+
+    await using (var wipe = dataSource.CreateCommand("TRUNCATE appointments"))
+    {
+        await wipe.ExecuteNonQueryAsync(ct);
+    }
+
+    var chain = new BenchChain(o);
+    var today = SystemClock.Instance.GetCurrentInstant().InUtc().Date;
+    var workloads = o.Workloads.ToDictionary(w => w, w => new Workload(w, chain, o, today));
+
+    var seedWatch = Stopwatch.StartNew();
+    var history = await db.SeedHistoryAsync(chain, o.History, today, m => Log("  " + m), ct);
+    Log($"Seeded {history} past appointments into the ledger (COPY + VACUUM ANALYZE) in {seedWatch.Elapsed.TotalSeconds:0.0} s");
+
+    var grainsWanted = o.Variants.Contains(VariantNames.Grains);
+    if (grainsWanted)
+    {
+        seedWatch.Restart();
+        Log($"Seeding the chain through the grains: {chain.ClinicCount} clinics x {chain.RoomsPerClinic} rooms, {chain.Therapists.Count} therapists, {chain.ClientCount} clients");
+        await using var silo = await GrainSilo.StartAsync(connectionString, tracing: false, ct);
+        await chain.SeedGrainsAsync(silo.Grains, o.SeedParallelism, m => Log("  " + m), ct);
+        Log($"Seeded the configuration in {seedWatch.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    using var profiler = o.Profile ? new Profiler() : null;
+    var results = new List<(string Workload, int Level, string Variant, int Concurrency, List<RunResult> Runs)>();
+    var profiles = new List<string>();
+
+    foreach (var workloadName in o.Workloads)
+    {
+        var workload = workloads[workloadName];
+        for (var level = 0; level < o.Connections.Count; level++)
+        {
+            var entries = o.Variants.Select(v => (workloadName, level, v, o.ConcurrencyFor(v, level), new List<RunResult>())).ToList();
+            results.AddRange(entries);
+            for (var run = 0; run < o.Runs; run++)
+            {
+                foreach (var (_, _, variant, concurrency, runs) in entries)
+                {
+                    await db.ResetAsync(ct);
+                    var result = await RunOneAsync(variant, workload, concurrency, run);
+                    runs.Add(result);
+                    Log($"  {workloadName,-7} {variant,-12} c={concurrency,-3} run {run + 1}/{o.Runs}: {result.AttemptsPerSecond,8:0} attempts/s {result.BookingsPerSecond,8:0} bookings/s  p50 {result.P50Ms,6:0.0} p95 {result.P95Ms,6:0.0} p99 {result.P99Ms,6:0.0} ms  cpu: bench {result.ProcessCores:0.00} cores, machine {result.MachineBusy:P0}  overlaps {result.Overlaps}");
+                }
+            }
+        }
+    }
+
+    SearchResult? search = null;
+    if (grainsWanted && !o.SkipSearch && o.SearchQueries > 0)
+    {
+        await db.ResetAsync(ct);
+        search = await SearchAsync();
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(Report.Table(results, o));
+    if (search is not null)
+    {
+        Console.WriteLine(search.ToMarkdown());
+    }
+    foreach (var p in profiles)
+    {
+        Console.WriteLine(p);
+    }
+    Log("Done");
+    return 0;
+
+    async Task<RunResult> RunOneAsync(string variant, Workload workload, int concurrency, int run)
+    {
+        var warmup = TimeSpan.FromSeconds(o.WarmupSeconds);
+        var measure = TimeSpan.FromSeconds(o.Seconds);
+        switch (variant)
+        {
+            case VariantNames.Sql:
+            {
+                await using var driver = await SqlDriver.CreateAsync(dataSource, concurrency, ct);
+                var r = await Runner.RunAsync(driver, workload, concurrency, run, warmup, measure, Log, ct);
+                return r with { Overlaps = await db.CountOverlapsAsync(ct) };
+            }
+            case VariantNames.SqlAdvisory:
+            {
+                await using var driver = await SqlAdvisoryDriver.CreateAsync(dataSource, concurrency, ct);
+                var r = await Runner.RunAsync(driver, workload, concurrency, run, warmup, measure, Log, ct);
+                return r with { Overlaps = await db.CountOverlapsAsync(ct) };
+            }
+            case VariantNames.Grains:
+            {
+                await using var silo = await GrainSilo.StartAsync(connectionString, tracing: profiler is not null, ct);
+                await silo.WarmConfigAsync(chain, ct);
+                await using var driver = new GrainDriver(silo.Grains, o.GrainKeys);
+                profiler?.Stop();
+                var r = await RunWithProfileAsync(driver, workload, concurrency, run, warmup, measure, $"{workload.Name} grains c={concurrency} run {run + 1}");
+                return r with { Overlaps = await db.CountOverlapsAsync(ct) };
+            }
+            default:
+                throw new InvalidOperationException($"No driver for variant {variant}.");
+        }
+    }
+
+    async Task<RunResult> RunWithProfileAsync(IBookingDriver driver, Workload workload, int concurrency, int run, TimeSpan warmup, TimeSpan measure, string title)
+    {
+        if (profiler is null)
+        {
+            return await Runner.RunAsync(driver, workload, concurrency, run, warmup, measure, Log, ct);
+        }
+        // Warm up unprofiled, then profile the measured part only.
+        await Runner.RunAsync(driver, workload, concurrency, run + 1000, warmup, TimeSpan.FromMilliseconds(1), Log, ct);
+        profiler.Start();
+        var r = await Runner.RunAsync(driver, workload, concurrency, run, TimeSpan.Zero, measure, Log, ct);
+        profiler.Stop();
+        profiles.Add($"Profile: {title} ({r.Attempts} attempts, {r.Bookings} bookings)\n{profiler.Report(r.Attempts)}");
+        return r;
+    }
+
+    async Task<SearchResult> SearchAsync()
+    {
+        Log($"Availability search: filling the calendars with {Math.Min(o.Seconds, 10)} s of natural bookings, then {o.SearchQueries} warm 14-day searches");
+        await using var silo = await GrainSilo.StartAsync(connectionString, tracing: false, ct);
+        await silo.WarmConfigAsync(chain, ct);
+        var natural = workloads.GetValueOrDefault("natural") ?? new Workload("natural", chain, o, today);
+        await using (var driver = new GrainDriver(silo.Grains, o.GrainKeys))
+        {
+            var fill = await Runner.RunAsync(driver, natural, o.Connections.Max(), 99, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Min(o.Seconds, 10)), Log, ct);
+            Log($"  filled with {fill.Bookings} bookings");
+        }
+        var rnd = new Random(o.Seed);
+        var queries = Enumerable.Range(0, 20).Select(_ =>
+        {
+            var from = natural.WindowStart.PlusDays(rnd.Next(Math.Max(1, o.WindowDays - 14)));
+            return new AvailabilityRequest(BenchChain.ClinicId(rnd.Next(chain.ClinicCount)), "nmt-60", from, from.PlusDays(13));
+        }).ToList();
+        var booking = silo.Grains.GetGrain<IBookingGrain>(0);
+        var cold = new List<double>();
+        long slots = 0;
+        foreach (var q in queries)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var result = await booking.SearchAvailability(q);
+            cold.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (!result.IsOk)
+            {
+                throw new InvalidOperationException($"Search refused: {result.Refusal!.Code} {result.Refusal.Message}");
+            }
+            slots += result.Value!.Count;
+        }
+        var warm = new double[o.SearchQueries];
+        for (var i = 0; i < warm.Length; i++)
+        {
+            var q = queries[rnd.Next(queries.Count)];
+            var t0 = Stopwatch.GetTimestamp();
+            await booking.SearchAvailability(q);
+            warm[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        Array.Sort(warm);
+        cold.Sort();
+        return new SearchResult(queries.Count, cold.ToArray(), warm, slots / queries.Count);
+    }
+}
+finally
+{
+    if (cluster is not null)
+    {
+        await cluster.DisposeAsync();
+    }
+}
+
+namespace NmtPractice.Benchmarks
+{
+    public sealed record SearchResult(int Windows, double[] ColdMs, double[] WarmMs, long SlotsPerQuery)
+    {
+        public string ToMarkdown()
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Availability search (IBookingGrain.SearchAvailability, 14 days, one clinic, any therapist, nmt-60; ~{SlotsPerQuery} slots per answer):");
+            sb.AppendLine();
+            sb.AppendLine("| phase | queries | p50 ms | p95 ms | p99 ms | max ms |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| cold (first query of each of {Windows} windows) | {ColdMs.Length} | {Runner.Percentile(ColdMs, .5):0.0} | {Runner.Percentile(ColdMs, .95):0.0} | {Runner.Percentile(ColdMs, .99):0.0} | {ColdMs[^1]:0.0} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| warm (grains active) | {WarmMs.Length} | {Runner.Percentile(WarmMs, .5):0.00} | {Runner.Percentile(WarmMs, .95):0.00} | {Runner.Percentile(WarmMs, .99):0.00} | {WarmMs[^1]:0.0} |");
+            return sb.ToString();
+        }
+    }
+}

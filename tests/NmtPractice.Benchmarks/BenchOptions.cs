@@ -1,0 +1,139 @@
+using System.Globalization;
+
+namespace NmtPractice.Benchmarks;
+
+/// <summary>Command-line options. Defaults are modest; <c>--quick</c> is 1 run x 5 s.</summary>
+public sealed class BenchOptions
+{
+    public int Seconds { get; set; } = 10;
+    public int Runs { get; set; } = 1;
+    public int WarmupSeconds { get; set; } = 2;
+    public IReadOnlyList<int> Connections { get; set; } = [8, 32];
+    /// <summary>Concurrent callers for the grain (and later gRPC) variants; null means the same as each connections value.</summary>
+    public IReadOnlyList<int>? Callers { get; set; }
+    public IReadOnlyList<string> Workloads { get; set; } = ["natural", "hot"];
+    public IReadOnlyList<string> Variants { get; set; } = ["sql", "sql-advisory", "grains"];
+    public int Clinics { get; set; } = 50;
+    public int RoomsPerClinic { get; set; } = 10;
+    public int TherapistsPerClinic { get; set; } = 20;
+    public int Clients { get; set; } = 20_000;
+    public int History { get; set; } = 200_000;
+    public int WindowDays { get; set; } = 90;
+    public int HotSlots { get; set; } = 8;
+    public int Seed { get; set; } = 20_260_501;
+    public int SeedParallelism { get; set; } = 32;
+    public int SearchQueries { get; set; } = 500;
+    public bool SkipSearch { get; set; }
+    /// <summary>How many distinct IBookingGrain keys the grain callers spread over (1 = every caller uses key 0, as the tests do).</summary>
+    public int GrainKeys { get; set; } = 1;
+    public bool Profile { get; set; } = Environment.GetEnvironmentVariable("NMT_BENCH_PROFILE") is "1" or "true";
+    public string? ConnectionString { get; set; } = Environment.GetEnvironmentVariable("NMT_BENCH_POSTGRES");
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            IReadOnlyList<string> NextList() => Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            switch (name)
+            {
+                case "--quick": o.Runs = 1; o.Seconds = 5; o.WarmupSeconds = 1; o.SearchQueries = 200; break;
+                case "--seconds": o.Seconds = NextInt(); break;
+                case "--runs": o.Runs = NextInt(); break;
+                case "--warmup": o.WarmupSeconds = NextInt(); break;
+                case "--connections": o.Connections = NextList().Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(); break;
+                case "--callers": o.Callers = NextList().Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(); break;
+                case "--workload": o.Workloads = NextList(); break;
+                case "--variant": o.Variants = NextList(); break;
+                case "--clinics": o.Clinics = NextInt(); break;
+                case "--rooms": o.RoomsPerClinic = NextInt(); break;
+                case "--therapists": o.TherapistsPerClinic = NextInt(); break;
+                case "--clients": o.Clients = NextInt(); break;
+                case "--history": o.History = NextInt(); break;
+                case "--window-days": o.WindowDays = NextInt(); break;
+                case "--hot-slots": o.HotSlots = NextInt(); break;
+                case "--seed": o.Seed = NextInt(); break;
+                case "--seed-parallelism": o.SeedParallelism = NextInt(); break;
+                case "--search-queries": o.SearchQueries = NextInt(); break;
+                case "--no-search": o.SkipSearch = true; break;
+                case "--grain-keys": o.GrainKeys = NextInt(); break;
+                case "--profile": o.Profile = true; break;
+                case "--help" or "-h": throw new HelpRequestedException();
+                default: throw new ArgumentException($"Unknown option {name} (try --help).");
+            }
+        }
+        if (o.Seconds <= 0 || o.Runs <= 0 || o.Connections.Count == 0 || o.Connections.Any(c => c <= 0))
+        {
+            throw new ArgumentException("--seconds, --runs and --connections must be positive.");
+        }
+        if (o.Callers is { } callers && callers.Count != o.Connections.Count)
+        {
+            throw new ArgumentException("--callers must list as many values as --connections (one per concurrency level).");
+        }
+        foreach (var w in o.Workloads)
+        {
+            if (w is not ("natural" or "hot"))
+            {
+                throw new ArgumentException($"Unknown workload '{w}' (natural, hot).");
+            }
+        }
+        foreach (var v in o.Variants)
+        {
+            if (!VariantNames.Known.Contains(v))
+            {
+                throw new ArgumentException($"Unknown variant '{v}' ({string.Join(", ", VariantNames.Known)}).");
+            }
+        }
+        return o;
+    }
+
+    /// <summary>The concurrency used by a variant at level <paramref name="level"/>: SQL connections, or grain callers.</summary>
+    public int ConcurrencyFor(string variant, int level) =>
+        VariantNames.IsSql(variant) ? Connections[level] : (Callers ?? Connections)[level];
+
+    public const string Usage = """
+        NmtPractice booking benchmark: grains vs plain SQL on the same PostgreSQL, side by side.
+
+        dotnet run -c Release --project tests/NmtPractice.Benchmarks -- [options]
+
+          --quick                 1 run x 5 s (a few minutes in all)
+          --seconds N             measured seconds per run (default 10)
+          --runs N                runs per configuration; the table shows medians (default 1)
+          --warmup N              unmeasured seconds before each run (default 2)
+          --connections a,b       SQL connections per level (default 8,32)
+          --callers a,b           grain callers per level (default: same as --connections)
+          --workload natural,hot  workloads (default both)
+          --variant v1,v2         sql, sql-advisory, grains (default all)
+          --history N             past appointments seeded into the ledger (default 200000)
+          --clinics/--rooms/--therapists/--clients N   chain size (50 / 10 per clinic / 20 per clinic / 20000)
+          --window-days N         natural workload's future window (default 90)
+          --hot-slots N           slots the hot workload fights over (default 8)
+          --grain-keys N          IBookingGrain keys callers spread over (default 1: key 0, like the tests)
+          --search-queries N      availability searches measured (default 500); --no-search skips them
+          --profile               (or NMT_BENCH_PROFILE=1) time grain calls and SQL commands inside the silo
+          --seed N                random seed of the input streams
+
+        NMT_BENCH_POSTGRES=<connection string> uses that server instead of a private one (its database is wiped).
+        """;
+}
+
+public sealed class HelpRequestedException : Exception
+{
+    public HelpRequestedException() : base("help") { }
+    public HelpRequestedException(string message) : base(message) { }
+    public HelpRequestedException(string message, Exception inner) : base(message, inner) { }
+}
+
+public static class VariantNames
+{
+    public const string Sql = "sql";
+    public const string SqlAdvisory = "sql-advisory";
+    public const string Grains = "grains";
+
+    public static readonly IReadOnlyList<string> Known = [Sql, SqlAdvisory, Grains];
+
+    public static bool IsSql(string variant) => variant is Sql or SqlAdvisory;
+}

@@ -1,0 +1,234 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace NmtPractice.Benchmarks;
+
+/// <summary>The outcome of one attempt: booked, or refused with a short reason code.</summary>
+public readonly record struct AttemptOutcome(bool Booked, string? Refusal)
+{
+    public static readonly AttemptOutcome Ok = new(true, null);
+
+    public static AttemptOutcome Refused(string reason) => new(false, reason);
+}
+
+/// <summary>
+/// How a variant books. One driver per configuration (variant x workload x concurrency x run); <see cref="BookAsync"/>
+/// is called by <c>caller</c> 0..concurrency-1, each caller sequentially. A gRPC variant implements this over a
+/// channel to the gateway and is registered in <see cref="DriverFactory"/>.
+/// </summary>
+public interface IBookingDriver : IAsyncDisposable
+{
+    Task<AttemptOutcome> BookAsync(int caller, BookingAttempt attempt, CancellationToken ct);
+}
+
+/// <summary>Plain SQL: one INSERT per booking into the same table, the exclusion constraints refuse overlaps.</summary>
+public sealed class SqlDriver : IBookingDriver
+{
+    private const string Insert =
+        "INSERT INTO appointments (id, request_id, clinic_id, therapist_id, room_id, client_id, service_id, starts_at, ends_at, "
+        + "room_free_at, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $11)";
+
+    private readonly Connection[] _connections;
+
+    private sealed class Connection(NpgsqlConnection conn, NpgsqlCommand insert)
+    {
+        public NpgsqlConnection Conn { get; } = conn;
+        public NpgsqlCommand Insert { get; } = insert;
+    }
+
+    private SqlDriver(Connection[] connections) => _connections = connections;
+
+    public static async Task<SqlDriver> CreateAsync(NpgsqlDataSource ds, int connections, CancellationToken ct)
+    {
+        var list = new Connection[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            var conn = await ds.OpenConnectionAsync(ct);
+            var cmd = new NpgsqlCommand(Insert, conn);
+            foreach (var type in new[] { NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
+                         NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz,
+                         NpgsqlDbType.TimestampTz })
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type });
+            }
+            await cmd.PrepareAsync(ct);
+            list[i] = new Connection(conn, cmd);
+        }
+        return new SqlDriver(list);
+    }
+
+    public async Task<AttemptOutcome> BookAsync(int caller, BookingAttempt a, CancellationToken ct)
+    {
+        var cmd = _connections[caller].Insert;
+        var p = cmd.Parameters;
+        p[0].Value = Guid.NewGuid();
+        p[1].Value = Guid.NewGuid().ToString();
+        p[2].Value = a.ClinicId;
+        p[3].Value = a.TherapistId;
+        p[4].Value = a.RoomId;
+        p[5].Value = a.ClientId;
+        p[6].Value = a.Service.Id;
+        p[7].Value = a.Start.ToDateTimeUtc();
+        p[8].Value = a.End.ToDateTimeUtc();
+        p[9].Value = a.RoomFreeAt.ToDateTimeUtc();
+        p[10].Value = DateTime.UtcNow;
+        try
+        {
+            await cmd.ExecuteNonQueryAsync(ct);
+            return AttemptOutcome.Ok;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            return AttemptOutcome.Refused(ConstraintReason(e.ConstraintName));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected)
+        {
+            return AttemptOutcome.Refused("DEADLOCK");
+        }
+    }
+
+    public static string ConstraintReason(string? constraint) => constraint switch
+    {
+        "appointments_therapist_no_overlap" => "THERAPIST_BUSY",
+        "appointments_room_no_overlap" => "ROOM_BUSY",
+        "appointments_client_no_overlap" => "CLIENT_BUSY",
+        _ => "EXCLUSION:" + constraint,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _connections)
+        {
+            await c.Insert.DisposeAsync();
+            await c.Conn.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// A careful SQL developer: per booking one transaction that takes transaction-scoped advisory locks on the therapist,
+/// the clinic's room and the client (64-bit hashes, in sorted order, so two bookings never deadlock), pre-checks for an
+/// overlap with a SELECT, and INSERTs only when free. Two round trips: BEGIN + locks + pre-check, then INSERT + COMMIT
+/// (or ROLLBACK). Exclusion violations and deadlocks would still count as refusals (they should not happen).
+/// </summary>
+public sealed class SqlAdvisoryDriver : IBookingDriver
+{
+    private const string PreCheck = """
+        SELECT EXISTS (SELECT 1 FROM appointments WHERE therapist_id = $1 AND status IN ('pending', 'booked', 'arrived')
+                         AND tstzrange(starts_at, ends_at) && tstzrange($4, $5)),
+               EXISTS (SELECT 1 FROM appointments WHERE clinic_id = $2 AND room_id = $3 AND status IN ('pending', 'booked', 'arrived')
+                         AND tstzrange(starts_at, room_free_at) && tstzrange($4, $6)),
+               EXISTS (SELECT 1 FROM appointments WHERE client_id = $7 AND status IN ('pending', 'booked', 'arrived')
+                         AND tstzrange(starts_at, ends_at) && tstzrange($4, $5))
+        """;
+
+    private const string Insert =
+        "INSERT INTO appointments (id, request_id, clinic_id, therapist_id, room_id, client_id, service_id, starts_at, ends_at, "
+        + "room_free_at, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $11)";
+
+    private readonly NpgsqlConnection[] _connections;
+
+    private SqlAdvisoryDriver(NpgsqlConnection[] connections) => _connections = connections;
+
+    public static async Task<SqlAdvisoryDriver> CreateAsync(NpgsqlDataSource ds, int connections, CancellationToken ct)
+    {
+        var list = new NpgsqlConnection[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            list[i] = await ds.OpenConnectionAsync(ct);
+        }
+        return new SqlAdvisoryDriver(list);
+    }
+
+    /// <summary>A stable 64-bit advisory lock key for a resource (first 8 bytes of SHA-256 of its name).</summary>
+    public static long LockKey(string resource)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(resource), hash);
+        return BinaryPrimitives.ReadInt64BigEndian(hash);
+    }
+
+    public async Task<AttemptOutcome> BookAsync(int caller, BookingAttempt a, CancellationToken ct)
+    {
+        var conn = _connections[caller];
+        long[] keys = [LockKey("therapist/" + a.TherapistId), LockKey("room/" + a.ClinicId + "/" + a.RoomId), LockKey("client/" + a.ClientId)];
+        Array.Sort(keys);
+        var start = a.Start.ToDateTimeUtc();
+        var end = a.End.ToDateTimeUtc();
+        var roomFree = a.RoomFreeAt.ToDateTimeUtc();
+
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        bool therapistBusy, roomBusy, clientBusy;
+        await using (var batch = new NpgsqlBatch(conn, tx))
+        {
+            foreach (var key in keys)
+            {
+                var lockCmd = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+                lockCmd.Parameters.Add(new NpgsqlParameter { Value = key, NpgsqlDbType = NpgsqlDbType.Bigint });
+                batch.BatchCommands.Add(lockCmd);
+            }
+            var check = new NpgsqlBatchCommand(PreCheck);
+            check.Parameters.Add(new NpgsqlParameter { Value = a.TherapistId, NpgsqlDbType = NpgsqlDbType.Text });
+            check.Parameters.Add(new NpgsqlParameter { Value = a.ClinicId, NpgsqlDbType = NpgsqlDbType.Text });
+            check.Parameters.Add(new NpgsqlParameter { Value = a.RoomId, NpgsqlDbType = NpgsqlDbType.Text });
+            check.Parameters.Add(new NpgsqlParameter { Value = start, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            check.Parameters.Add(new NpgsqlParameter { Value = end, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            check.Parameters.Add(new NpgsqlParameter { Value = roomFree, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            check.Parameters.Add(new NpgsqlParameter { Value = a.ClientId, NpgsqlDbType = NpgsqlDbType.Text });
+            batch.BatchCommands.Add(check);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                await reader.NextResultAsync(ct);
+            }
+            await reader.ReadAsync(ct);
+            (therapistBusy, roomBusy, clientBusy) = (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2));
+        }
+
+        if (therapistBusy || roomBusy || clientBusy)
+        {
+            await tx.RollbackAsync(ct);
+            return AttemptOutcome.Refused(therapistBusy ? "THERAPIST_BUSY" : roomBusy ? "ROOM_BUSY" : "CLIENT_BUSY");
+        }
+
+        try
+        {
+            await using var insert = new NpgsqlCommand(Insert, conn, tx);
+            insert.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid().ToString(), NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter { Value = a.ClinicId, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter { Value = a.TherapistId, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter { Value = a.RoomId, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter { Value = a.ClientId, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter { Value = a.Service.Id, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter { Value = start, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new NpgsqlParameter { Value = end, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new NpgsqlParameter { Value = roomFree, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new NpgsqlParameter { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await insert.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+            return AttemptOutcome.Ok;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+        {
+            await tx.RollbackAsync(ct);
+            return AttemptOutcome.Refused(SqlDriver.ConstraintReason(e.ConstraintName));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected)
+        {
+            await tx.RollbackAsync(ct);
+            return AttemptOutcome.Refused("DEADLOCK");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _connections)
+        {
+            await c.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NmtPractice.Grains;
+using NmtPractice.Grains.Infrastructure;
+using Orleans;
+using Orleans.Hosting;
+
+namespace NmtPractice.Benchmarks;
+
+/// <summary>One in-process silo (localhost clustering on free loopback ports) with NmtPractice's grains on the benchmark database.</summary>
+public sealed class GrainSilo : IAsyncDisposable
+{
+    public const string ServiceId = "nmt-bench";
+    private readonly IHost _host;
+
+    private GrainSilo(IHost host)
+    {
+        _host = host;
+        Grains = host.Services.GetRequiredService<IGrainFactory>();
+    }
+
+    public IGrainFactory Grains { get; }
+
+    public static async Task<GrainSilo> StartAsync(string connectionString, bool tracing, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder([]);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: ServiceId, clusterId: "nmt-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            silo.AddNmtPractice(connectionString);
+            if (tracing)
+            {
+                silo.AddActivityPropagation();
+            }
+        });
+        var host = builder.Build();
+        await host.StartAsync(ct);
+        return new GrainSilo(host);
+    }
+
+    /// <summary>Activates the configuration grains (clinics, therapists, chain) so a run does not measure their first load.</summary>
+    public async Task WarmConfigAsync(BenchChain chain, CancellationToken ct)
+    {
+        await Grains.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        await Parallel.ForEachAsync(chain.Clinics, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (c, _) => await Grains.GetGrain<IClinicGrain>(Keys.Clinic(c.Id)).RosteredTherapists());
+        await Parallel.ForEachAsync(chain.Therapists, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (t, _) => await Grains.GetGrain<ITherapistGrain>(Keys.Therapist(t.Id)).Get());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _host.StopAsync(cts.Token);
+        _host.Dispose();
+    }
+}
+
+/// <summary>Books through IBookingGrain.Book from the silo's own (in-process) cluster client.</summary>
+public sealed class GrainDriver(IGrainFactory grains, int keys) : IBookingDriver
+{
+    public async Task<AttemptOutcome> BookAsync(int caller, BookingAttempt a, CancellationToken ct)
+    {
+        var grain = grains.GetGrain<IBookingGrain>(keys <= 1 ? 0 : caller % keys);
+        var result = await grain.Book(new BookingRequest(
+            Guid.NewGuid().ToString(), a.ClinicId, a.Service.Id, a.TherapistId, a.RoomId, a.ClientId, a.Start));
+        return result.IsOk ? AttemptOutcome.Ok : AttemptOutcome.Refused(result.Refusal!.Code);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
