@@ -1,0 +1,249 @@
+using NmtPractice.Api.V1;
+using NmtPractice.Domain.Appointments;
+using NmtPractice.Persistence;
+using DomainRescheduleRequest = NmtPractice.Grains.RescheduleRequest;
+using DomainStatus = NmtPractice.Domain.Appointments.AppointmentStatus;
+using WireStatus = NmtPractice.Api.V1.AppointmentStatus;
+
+namespace NmtPractice.Api.Grpc;
+
+/// <summary>
+/// Availability, booking and the appointment lifecycle through the booking and appointment grains; listings read the
+/// appointments ledger (the read model) directly.
+/// </summary>
+public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger ledger, ILogger<BookingGrpcService> logger)
+    : BookingService.BookingServiceBase
+{
+    public const int MaxSearchDays = 31;
+    public const int MaxListDays = 92;
+    public const int MaxGridMinutes = 240;
+
+    public override async Task<SearchAvailabilityResponse> SearchAvailability(SearchAvailabilityRequest request, ServerCallContext context)
+    {
+        var query = MapAvailability(request);
+        var pageSize = Paging.PageSize(request.PageSize);
+        var slots = (await grains.GetGrain<IBookingGrain>(0).SearchAvailability(query)).OrThrow();
+        var (page, next) = Paging.ByOffset(slots, pageSize, request.PageToken);
+        var response = new SearchAvailabilityResponse { NextPageToken = next };
+        response.Slots.AddRange(page.Select(WireFormat.ToSlot));
+        return response;
+    }
+
+    public override async Task<Appointment> Hold(HoldRequest request, ServerCallContext context)
+    {
+        var booking = MapHold(request);
+        logger.LogInformation("Hold {RequestId} at clinic {ClinicId} for {Start}", booking.RequestId, booking.ClinicId, booking.Start);
+        return MapAppointment((await grains.GetGrain<IBookingGrain>(0).Book(booking)).OrThrow());
+    }
+
+    public override async Task<Appointment> ConfirmHold(ConfirmHoldRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        return MapAppointment((await AppointmentGrain(request.AppointmentId).Confirm()).OrThrow());
+    }
+
+    public override async Task<Appointment> Book(BookRequest request, ServerCallContext context)
+    {
+        var booking = MapBooking(request);
+        logger.LogInformation("Book {RequestId} at clinic {ClinicId} for {Start}", booking.RequestId, booking.ClinicId, booking.Start);
+        return MapAppointment((await grains.GetGrain<IBookingGrain>(0).Book(booking)).OrThrow());
+    }
+
+    public override async Task<Appointment> Reschedule(V1.RescheduleRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        var appointment = AppointmentGrain(request.AppointmentId);
+        var move = MapReschedule(request);
+        return MapAppointment((await appointment.Reschedule(move)).OrThrow());
+    }
+
+    public override async Task<Appointment> Cancel(CancelRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        var appointment = AppointmentGrain(request.AppointmentId);
+        var reason = WireFormat.Text(request.Reason, "reason", Validation.MaxNameLength);
+        return MapAppointment((await appointment.Cancel(reason)).OrThrow());
+    }
+
+    public override async Task<Appointment> CheckIn(CheckInRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        return MapAppointment((await AppointmentGrain(request.AppointmentId).CheckIn()).OrThrow());
+    }
+
+    public override async Task<Appointment> Complete(CompleteRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        return MapAppointment((await AppointmentGrain(request.AppointmentId).Complete()).OrThrow());
+    }
+
+    public override async Task<Appointment> MarkNoShow(MarkNoShowRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        return MapAppointment((await AppointmentGrain(request.AppointmentId).MarkNoShow()).OrThrow());
+    }
+
+    public override async Task<Appointment> GetAppointment(GetAppointmentRequest request, ServerCallContext context)
+    {
+        var appointment = await AppointmentGrain(request.AppointmentId).Get()
+            ?? throw ApiErrors.NotFound("appointment_id", $"Appointment {request.AppointmentId} does not exist.");
+        return MapAppointment(appointment);
+    }
+
+    public override async Task<ListAppointmentsResponse> ListClinicDay(ListClinicDayRequest request, ServerCallContext context)
+    {
+        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
+        var date = WireFormat.Date(request.Date, "date");
+        var pageSize = Paging.PageSize(request.PageSize);
+        var clinic = await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get()
+            ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
+        var (from, to) = DayBounds(date, date, clinic.Zone);
+        var appointments = await ledger.ListForClinicAsync(clinicId, from, to, context.CancellationToken);
+        return MapPage(appointments, pageSize, request.PageToken);
+    }
+
+    public override async Task<ListAppointmentsResponse> ListTherapistAppointments(ListTherapistAppointmentsRequest request, ServerCallContext context)
+    {
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var (first, last) = DateRange(request.FromDate, request.ToDate);
+        var zone = request.TimeZone.Length == 0 ? DateTimeZone.Utc : TimeZones.Get(WireFormat.Zone(request.TimeZone, "time_zone"));
+        var pageSize = Paging.PageSize(request.PageSize);
+        _ = await grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get()
+            ?? throw ApiErrors.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
+        var (from, to) = DayBounds(first, last, zone);
+        var appointments = await ledger.ListForTherapistAsync(therapistId, from, to, context.CancellationToken);
+        return MapPage(appointments, pageSize, request.PageToken);
+    }
+
+    public override async Task<ListAppointmentsResponse> ListClientAppointments(ListClientAppointmentsRequest request, ServerCallContext context)
+    {
+        var clientId = WireFormat.Id(request.ClientId, "client_id");
+        var from = WireFormat.OptionalInstant(request.StartFrom, "start_from") ?? WireFormat.EarliestInstant;
+        var to = WireFormat.OptionalInstant(request.StartBefore, "start_before") ?? WireFormat.LatestInstant;
+        if (to < from)
+        {
+            ApiErrors.ThrowInvalid("start_before", "start_before is earlier than start_from.");
+        }
+        var pageSize = Paging.PageSize(request.PageSize);
+        _ = await grains.GetGrain<IClientGrain>(Keys.Client(clientId)).Get()
+            ?? throw ApiErrors.NotFound("client_id", $"Client {clientId} does not exist.");
+        var appointments = await ledger.ListForClientAsync(clientId, from, to, context.CancellationToken);
+        return MapPage(appointments, pageSize, request.PageToken);
+    }
+
+    private IAppointmentGrain AppointmentGrain(string appointmentId)
+    {
+        if (string.IsNullOrEmpty(appointmentId))
+        {
+            ApiErrors.ThrowInvalid("appointment_id", "appointment_id is required.");
+        }
+        return appointmentId.Length <= 64 && Guid.TryParse(appointmentId, out var id)
+            ? grains.GetGrain<IAppointmentGrain>(id)
+            : throw ApiErrors.ToRpcException(Refusal.Invalid("appointment_id", "appointment_id is not an appointment id (a UUID)."));
+    }
+
+    /// <summary>[start of <paramref name="first"/>, start of the day after <paramref name="last"/>) in <paramref name="zone"/>.</summary>
+    private static (Instant From, Instant To) DayBounds(LocalDate first, LocalDate last, DateTimeZone zone) =>
+        (first.AtStartOfDayInZone(zone).ToInstant(), last.PlusDays(1).AtStartOfDayInZone(zone).ToInstant());
+
+    private static (LocalDate First, LocalDate Last) DateRange(string fromDate, string toDate)
+    {
+        var first = WireFormat.Date(fromDate, "from_date");
+        var last = WireFormat.Date(toDate, "to_date");
+        if (last < first)
+        {
+            ApiErrors.ThrowInvalid("to_date", "to_date is before from_date.");
+        }
+        if (Period.Between(first, last, PeriodUnits.Days).Days >= MaxListDays)
+        {
+            ApiErrors.ThrowInvalid("to_date", $"List at most {MaxListDays} days at a time.");
+        }
+        return (first, last);
+    }
+
+    private static AvailabilityRequest MapAvailability(SearchAvailabilityRequest r)
+    {
+        var clinicId = WireFormat.Id(r.ClinicId, "clinic_id");
+        var serviceId = WireFormat.Id(r.ServiceId, "service_id");
+        var first = WireFormat.Date(r.FromDate, "from_date");
+        var last = WireFormat.Date(r.ToDate, "to_date");
+        if (last < first)
+        {
+            ApiErrors.ThrowInvalid("to_date", "to_date is before from_date.");
+        }
+        if (Period.Between(first, last, PeriodUnits.Days).Days >= MaxSearchDays)
+        {
+            ApiErrors.ThrowInvalid("to_date", $"Search at most {MaxSearchDays} days at a time.");
+        }
+        var therapistId = WireFormat.OptionalId(r.TherapistId, "therapist_id");
+        var clientId = WireFormat.OptionalId(r.ClientId, "client_id");
+        var grid = r.GridMinutes == 0 ? (Duration?)null : WireFormat.Minutes(r.GridMinutes, "grid_minutes", 5, MaxGridMinutes);
+        return new AvailabilityRequest(clinicId, serviceId, first, last, therapistId, clientId, grid);
+    }
+
+    private static BookingRequest MapBooking(BookRequest r) => new(
+        WireFormat.RequestId(r.RequestId, required: true)!,
+        WireFormat.Id(r.ClinicId, "clinic_id"),
+        WireFormat.Id(r.ServiceId, "service_id"),
+        WireFormat.OptionalId(r.TherapistId, "therapist_id"),
+        WireFormat.OptionalId(r.RoomId, "room_id"),
+        WireFormat.Id(r.ClientId, "client_id"),
+        WireFormat.Instant(r.Start, "start"));
+
+    private static BookingRequest MapHold(HoldRequest r) => new(
+        WireFormat.RequestId(r.RequestId, required: true)!,
+        WireFormat.Id(r.ClinicId, "clinic_id"),
+        WireFormat.Id(r.ServiceId, "service_id"),
+        WireFormat.OptionalId(r.TherapistId, "therapist_id"),
+        WireFormat.OptionalId(r.RoomId, "room_id"),
+        WireFormat.Id(r.ClientId, "client_id"),
+        WireFormat.Instant(r.Start, "start"),
+        r.HoldMinutes == 0
+            ? AppointmentLifecycle.DefaultHoldDuration
+            : WireFormat.Minutes(r.HoldMinutes, "hold_minutes", 1, (int)AppointmentLifecycle.MaxHoldDuration.TotalMinutes));
+
+    private static DomainRescheduleRequest MapReschedule(V1.RescheduleRequest r) => new(
+        WireFormat.Instant(r.NewStart, "new_start"),
+        WireFormat.OptionalId(r.TherapistId, "therapist_id"),
+        WireFormat.OptionalId(r.RoomId, "room_id"));
+
+    private static ListAppointmentsResponse MapPage(IReadOnlyList<AppointmentRecord> appointments, int pageSize, string pageToken)
+    {
+        var (page, next) = Paging.ByOffset(appointments, pageSize, pageToken);
+        var response = new ListAppointmentsResponse { NextPageToken = next };
+        response.Appointments.AddRange(page.Select(MapAppointment));
+        return response;
+    }
+
+    private static Appointment MapAppointment(AppointmentRecord a) => new()
+    {
+        AppointmentId = a.Id.ToString(),
+        RequestId = a.RequestId,
+        ClinicId = a.ClinicId,
+        TherapistId = a.TherapistId,
+        RoomId = a.RoomId,
+        ClientId = a.ClientId,
+        ServiceId = a.ServiceId,
+        Start = WireFormat.ToTimestamp(a.Start),
+        End = WireFormat.ToTimestamp(a.End),
+        RoomFreeAt = WireFormat.ToTimestamp(a.RoomFreeAt),
+        Status = MapStatus(a.Status),
+        HoldExpiresAt = WireFormat.ToTimestamp(a.HoldExpiresAt),
+        CancelReason = a.CancelReason ?? "",
+        CancelledLate = a.CancelledLate,
+        CreatedAt = WireFormat.ToTimestamp(a.CreatedAt),
+        UpdatedAt = WireFormat.ToTimestamp(a.UpdatedAt),
+        Version = a.Version,
+    };
+
+    private static WireStatus MapStatus(DomainStatus status) => status switch
+    {
+        DomainStatus.Pending => WireStatus.Pending,
+        DomainStatus.Booked => WireStatus.Booked,
+        DomainStatus.Arrived => WireStatus.Arrived,
+        DomainStatus.Fulfilled => WireStatus.Fulfilled,
+        DomainStatus.Cancelled => WireStatus.Cancelled,
+        DomainStatus.NoShow => WireStatus.NoShow,
+        _ => WireStatus.Unspecified,
+    };
+}

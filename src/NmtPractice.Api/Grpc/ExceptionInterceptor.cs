@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core.Interceptors;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace NmtPractice.Api.Grpc;
+
+/// <summary>
+/// The gateway's last line: refuses oversized string fields before any service code runs, and turns exceptions that
+/// escape a service into a status a caller can act on. The cluster or database being unreachable (Orleans errors,
+/// timeouts, Npgsql connection failures) is UNAVAILABLE; a concurrent grain-state write is ABORTED; anything else is
+/// logged and returned as INTERNAL with a trace id, never with the exception's details.
+/// </summary>
+public sealed class ExceptionInterceptor(ILogger<ExceptionInterceptor> logger) : Interceptor
+{
+    /// <summary>Any single string field longer than this is refused (the services apply tighter limits per field).</summary>
+    public const int MaxFieldLength = 64 * 1024;
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        if (request is IMessage message && FindOversizedField(message, "") is { } field)
+        {
+            ApiErrors.ThrowInvalid(field, $"{field} is longer than {MaxFieldLength / 1024} KB.");
+        }
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
+        }
+        catch (Exception e) when (Find<InconsistentStateException>(e) is not null)
+        {
+            logger.LogInformation("{Method}: concurrent state change: {Message}", context.Method, e.Message);
+            throw ApiErrors.ToRpcException(new Refusal(RefusalReason.Concurrency, "The data changed concurrently; read it again and retry."));
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            logger.LogWarning(e, "{Method}: the cluster or the database is unavailable", context.Method);
+            throw ApiErrors.Unavailable("The service is temporarily unavailable (cluster or database unreachable); retry later.");
+        }
+        catch (Exception e)
+        {
+            var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+            logger.LogError(e, "{Method} failed unexpectedly (trace id {TraceId})", context.Method, traceId);
+            throw ApiErrors.Internal(traceId);
+        }
+    }
+
+    /// <summary>True when the cause is an unreachable or overloaded cluster or database rather than the request.</summary>
+    public static bool IsUnavailable(Exception e) =>
+        Find<TimeoutException>(e) is not null
+        || Find<OrleansException>(e) is not null
+        || Find<NpgsqlException>(e) is { } npgsql && (npgsql is not PostgresException || npgsql.IsTransient);
+
+    private static T? Find<T>(Exception? e)
+        where T : Exception
+    {
+        for (var depth = 0; e is not null && depth < 8; depth++)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+            e = e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e.InnerException;
+        }
+        return null;
+    }
+
+    /// <summary>The path of the first string field (at any depth, in repeated fields too) longer than <see cref="MaxFieldLength"/>.</summary>
+    public static string? FindOversizedField(IMessage message, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        {
+            var path = WireFormat.Join(prefix, field.Name);
+            var value = field.Accessor.GetValue(message);
+            switch (field.FieldType)
+            {
+                case FieldType.String when field.IsRepeated:
+                    var i = 0;
+                    foreach (var item in (System.Collections.IEnumerable)value)
+                    {
+                        if (((string)item).Length > MaxFieldLength)
+                        {
+                            return $"{path}[{i}]";
+                        }
+                        i++;
+                    }
+                    break;
+                case FieldType.String when value is string { Length: > MaxFieldLength }:
+                    return path;
+                case FieldType.Message when field.IsRepeated:
+                    var j = 0;
+                    foreach (var item in (System.Collections.IEnumerable)value)
+                    {
+                        if (item is IMessage child && FindOversizedField(child, $"{path}[{j}]") is { } found)
+                        {
+                            return found;
+                        }
+                        j++;
+                    }
+                    break;
+                case FieldType.Message when !field.IsMap && value is IMessage child:
+                    if (FindOversizedField(child, path) is { } nested)
+                    {
+                        return nested;
+                    }
+                    break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,237 @@
+using NmtPractice.Api.V1;
+using DomainException = NmtPractice.Domain.Staff.RosterException;
+using DomainExceptionKind = NmtPractice.Domain.Staff.RosterExceptionKind;
+using DomainQualification = NmtPractice.Domain.Staff.Qualification;
+using DomainRoster = NmtPractice.Domain.Staff.Roster;
+using DomainShift = NmtPractice.Domain.Staff.RosterShift;
+using DomainTherapist = NmtPractice.Domain.Staff.Therapist;
+using DomainTravel = NmtPractice.Domain.Staff.TravelMatrix;
+using DomainTravelTime = NmtPractice.Domain.Staff.TravelTime;
+
+namespace NmtPractice.Api.Grpc;
+
+/// <summary>Therapists, qualifications, rosters, roster exceptions and travel times: validates, maps and calls the grains.</summary>
+public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcService> logger) : StaffService.StaffServiceBase
+{
+    public const int MaxQualifications = 50;
+    public const int MaxRosters = 50;
+    public const int MaxShifts = 7 * 8 * 12;
+    public const int MaxTravelPairs = 1000;
+
+    public override async Task<V1.Therapist> CreateTherapist(CreateTherapistRequest request, ServerCallContext context)
+    {
+        var requestId = WireFormat.RequestId(request.RequestId, required: false);
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var name = WireFormat.RequiredText(request.Name, "name");
+        var qualifications = MapQualifications(request.Qualifications);
+        var rosters = MapRosters(request.Rosters);
+        logger.LogInformation("Creating therapist {TherapistId} (request {RequestId})", therapistId, requestId);
+        var created = (await Therapist(therapistId).Create(new DomainTherapist(therapistId, name, qualifications, rosters, []))).OrThrow();
+        return MapTherapist(created);
+    }
+
+    public override async Task<V1.Therapist> GetTherapist(GetTherapistRequest request, ServerCallContext context)
+    {
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var therapist = await Therapist(therapistId).Get() ?? throw ApiErrors.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
+        return MapTherapist(therapist);
+    }
+
+    public override async Task<ListTherapistsResponse> ListTherapists(ListTherapistsRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize);
+        var clinicId = WireFormat.OptionalId(request.ClinicId, "clinic_id");
+        IReadOnlyList<string> ids;
+        if (clinicId is null)
+        {
+            ids = await grains.GetGrain<IChainGrain>(Keys.Chain).ListTherapists();
+        }
+        else
+        {
+            var clinic = grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId));
+            _ = await clinic.Get() ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
+            ids = await clinic.RosteredTherapists();
+        }
+        var (page, next) = Paging.ByKey(ids, pageSize, request.PageToken);
+        var therapists = await Task.WhenAll(page.Select(id => Therapist(id).Get()));
+        var response = new ListTherapistsResponse { NextPageToken = next };
+        response.Therapists.AddRange(therapists.OfType<DomainTherapist>().Select(MapTherapist));
+        return response;
+    }
+
+    public override async Task<V1.Therapist> SetQualifications(SetQualificationsRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var qualifications = MapQualifications(request.Qualifications);
+        return MapTherapist((await Therapist(therapistId).SetQualifications(qualifications)).OrThrow());
+    }
+
+    public override async Task<V1.Therapist> SetRosters(SetRostersRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var rosters = MapRosters(request.Rosters);
+        return MapTherapist((await Therapist(therapistId).SetRosters(rosters)).OrThrow());
+    }
+
+    public override async Task<V1.Therapist> AddRosterException(AddRosterExceptionRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var exception = MapException(WireFormat.Required(request.Exception, "exception"), "exception");
+        return MapTherapist((await Therapist(therapistId).AddException(exception)).OrThrow());
+    }
+
+    public override async Task<V1.Therapist> RemoveRosterException(RemoveRosterExceptionRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var exceptionId = WireFormat.Id(request.ExceptionId, "exception_id");
+        return MapTherapist((await Therapist(therapistId).RemoveException(exceptionId)).OrThrow());
+    }
+
+    public override async Task<TravelTimes> SetTravelTimes(SetTravelTimesRequest request, ServerCallContext context)
+    {
+        WireFormat.RequestId(request.RequestId, required: false);
+        var travel = MapTravel(WireFormat.Required(request.TravelTimes, "travel_times"));
+        return MapTravel((await grains.GetGrain<IChainGrain>(Keys.Chain).SetTravel(travel)).OrThrow());
+    }
+
+    public override async Task<TravelTimes> GetTravelTimes(GetTravelTimesRequest request, ServerCallContext context) =>
+        MapTravel(await grains.GetGrain<IChainGrain>(Keys.Chain).GetTravel());
+
+    private ITherapistGrain Therapist(string therapistId) => grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId));
+
+    private static List<DomainQualification> MapQualifications(IReadOnlyList<V1.Qualification> qualifications)
+    {
+        WireFormat.Count(qualifications, "qualifications", MaxQualifications);
+        return qualifications.Select((q, i) => new DomainQualification(
+            WireFormat.Id(q.Code, $"qualifications[{i}].code"),
+            WireFormat.OptionalDate(q.ExpiresOn, $"qualifications[{i}].expires_on"))).ToList();
+    }
+
+    private static List<DomainRoster> MapRosters(IReadOnlyList<V1.Roster> rosters)
+    {
+        WireFormat.Count(rosters, "rosters", MaxRosters);
+        return rosters.Select((r, i) => MapRoster(r, $"rosters[{i}]")).ToList();
+    }
+
+    private static DomainRoster MapRoster(V1.Roster r, string prefix)
+    {
+        var clinicId = WireFormat.Id(r.ClinicId, WireFormat.Join(prefix, "clinic_id"));
+        if (r.CycleWeeks < 1 || r.CycleWeeks > DomainRoster.MaxCycleWeeks)
+        {
+            ApiErrors.ThrowInvalid(WireFormat.Join(prefix, "cycle_weeks"), $"A roster repeats every 1 to {DomainRoster.MaxCycleWeeks} weeks.");
+        }
+        var anchor = WireFormat.Date(r.AnchorDate, WireFormat.Join(prefix, "anchor_date"));
+        var from = WireFormat.OptionalDate(r.ValidFrom, WireFormat.Join(prefix, "valid_from"));
+        var until = WireFormat.OptionalDate(r.ValidUntil, WireFormat.Join(prefix, "valid_until"));
+        if (from is { } f && until is { } u && u < f)
+        {
+            ApiErrors.ThrowInvalid(WireFormat.Join(prefix, "valid_until"), "The roster ends before it starts.");
+        }
+        WireFormat.Count(r.Shifts, WireFormat.Join(prefix, "shifts"), MaxShifts);
+        var shifts = r.Shifts.Select((s, i) =>
+        {
+            var at = WireFormat.Join(prefix, $"shifts[{i}]");
+            if (s.Week < 0 || s.Week >= r.CycleWeeks)
+            {
+                ApiErrors.ThrowInvalid(WireFormat.Join(at, "week"), $"Shift week {s.Week} is outside the {r.CycleWeeks}-week cycle.");
+            }
+            return new DomainShift(s.Week, WireFormat.Day(s.Day, WireFormat.Join(at, "day")), WireFormat.TimeRange(s.Start, s.End, at));
+        }).ToList();
+        return new DomainRoster(clinicId, r.CycleWeeks, anchor, shifts, from, until);
+    }
+
+    private static DomainException MapException(V1.RosterException e, string prefix)
+    {
+        var id = WireFormat.Id(e.ExceptionId, WireFormat.Join(prefix, "exception_id"));
+        var kind = e.Kind switch
+        {
+            RosterExceptionKind.Leave => DomainExceptionKind.Leave,
+            RosterExceptionKind.Sickness => DomainExceptionKind.Sickness,
+            RosterExceptionKind.ExtraShift => DomainExceptionKind.ExtraShift,
+            _ => throw ApiErrors.ToRpcException(Refusal.Invalid(WireFormat.Join(prefix, "kind"), "kind must be LEAVE, SICKNESS or EXTRA_SHIFT.")),
+        };
+        var start = WireFormat.Instant(e.Start, WireFormat.Join(prefix, "start"));
+        var end = WireFormat.Instant(e.End, WireFormat.Join(prefix, "end"));
+        if (end <= start)
+        {
+            ApiErrors.ThrowInvalid(WireFormat.Join(prefix, "end"), "The exception must end after it starts.");
+        }
+        var clinicId = WireFormat.OptionalId(e.ClinicId, WireFormat.Join(prefix, "clinic_id"));
+        if (kind == DomainExceptionKind.ExtraShift && clinicId is null)
+        {
+            ApiErrors.ThrowInvalid(WireFormat.Join(prefix, "clinic_id"), "An extra shift names its clinic.");
+        }
+        var note = WireFormat.Text(e.Note, WireFormat.Join(prefix, "note"), Validation.MaxNameLength);
+        return new DomainException(id, kind, new Interval(start, end), clinicId, note);
+    }
+
+    private static DomainTravel MapTravel(TravelTimes t)
+    {
+        var max = (int)ConfigValidation.MaxTravel.TotalMinutes;
+        var defaultTravel = WireFormat.Minutes(t.DefaultMinutes, "travel_times.default_minutes", 0, max);
+        WireFormat.Count(t.Pairs, "travel_times.pairs", MaxTravelPairs);
+        var pairs = t.Pairs.Select((p, i) => new DomainTravelTime(
+            WireFormat.Id(p.ClinicA, $"travel_times.pairs[{i}].clinic_a"),
+            WireFormat.Id(p.ClinicB, $"travel_times.pairs[{i}].clinic_b"),
+            WireFormat.Minutes(p.Minutes, $"travel_times.pairs[{i}].minutes", 0, max))).ToList();
+        return new DomainTravel(defaultTravel, pairs);
+    }
+
+    private static V1.Therapist MapTherapist(DomainTherapist t)
+    {
+        var therapist = new V1.Therapist { TherapistId = t.Id, Name = t.Name };
+        therapist.Qualifications.AddRange(t.Qualifications.Select(MapQualification));
+        therapist.Rosters.AddRange(t.Rosters.Select(MapRoster));
+        therapist.Exceptions.AddRange(t.Exceptions.Select(MapException));
+        return therapist;
+    }
+
+    private static V1.Qualification MapQualification(DomainQualification q) => new() { Code = q.Code, ExpiresOn = WireFormat.FormatDate(q.ExpiresOn) };
+
+    private static V1.Roster MapRoster(DomainRoster r)
+    {
+        var roster = new V1.Roster
+        {
+            ClinicId = r.ClinicId,
+            CycleWeeks = r.CycleWeeks,
+            AnchorDate = WireFormat.FormatDate(r.Anchor),
+            ValidFrom = WireFormat.FormatDate(r.From),
+            ValidUntil = WireFormat.FormatDate(r.Until),
+        };
+        roster.Shifts.AddRange(r.Shifts.Select(s => new V1.RosterShift
+        {
+            Week = s.Week,
+            Day = (V1.DayOfWeek)(int)s.Day,
+            Start = WireFormat.FormatTime(s.Hours.Start),
+            End = WireFormat.FormatEnd(s.Hours),
+        }));
+        return roster;
+    }
+
+    private static V1.RosterException MapException(DomainException e) => new()
+    {
+        ExceptionId = e.Id,
+        Kind = e.Kind switch
+        {
+            DomainExceptionKind.Leave => RosterExceptionKind.Leave,
+            DomainExceptionKind.Sickness => RosterExceptionKind.Sickness,
+            DomainExceptionKind.ExtraShift => RosterExceptionKind.ExtraShift,
+            _ => RosterExceptionKind.Unspecified,
+        },
+        Start = WireFormat.ToTimestamp(e.Period.Start),
+        End = WireFormat.ToTimestamp(e.Period.End),
+        ClinicId = e.ClinicId ?? "",
+        Note = e.Note,
+    };
+
+    private static TravelTimes MapTravel(DomainTravel t)
+    {
+        var travel = new TravelTimes { DefaultMinutes = WireFormat.WholeMinutes(t.Default) };
+        travel.Pairs.AddRange(t.Pairs.Select(p => new TravelTime { ClinicA = p.ClinicA, ClinicB = p.ClinicB, Minutes = WireFormat.WholeMinutes(p.Duration) }));
+        return travel;
+    }
+}

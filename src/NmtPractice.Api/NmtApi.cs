@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using NmtPractice.Api.Grpc;
+
+namespace NmtPractice.Api;
+
+/// <summary>Registers and maps the public gRPC API (services, error interceptor, reflection, grpc.health.v1).</summary>
+public static class NmtApi
+{
+    /// <summary>gRPC services with the exception interceptor, server reflection, and health checks.</summary>
+    public static IServiceCollection AddNmtApi(this IServiceCollection services)
+    {
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ExceptionInterceptor>();
+            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            o.EnableDetailedErrors = false;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks();
+        return services;
+    }
+
+    /// <summary>Maps the four API services, reflection and health. Call after <see cref="AddNmtApi"/>.</summary>
+    public static IEndpointRouteBuilder MapNmtApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<ClinicGrpcService>();
+        endpoints.MapGrpcService<StaffGrpcService>();
+        endpoints.MapGrpcService<ClientGrpcService>();
+        endpoints.MapGrpcService<BookingGrpcService>();
+        MapOperations(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>Reflection and grpc.health.v1 only (a silo-only process, so load balancers can probe it).</summary>
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcReflectionService();
+        endpoints.MapGrpcHealthChecksService();
+        return endpoints;
+    }
+}
