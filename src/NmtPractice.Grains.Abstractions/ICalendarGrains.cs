@@ -11,7 +11,8 @@ public sealed record Tentative(
     [property: Id(0)] Guid ReservationId,
     [property: Id(1)] Guid AppointmentId,
     [property: Id(2)] Instant ExpiresAt,
-    [property: Id(3)] Instant? HoldExpiresAt);
+    [property: Id(3)] Instant? HoldExpiresAt,
+    [property: Id(4)] string RequestId);
 
 [GenerateSerializer, Immutable, Alias("nmt.RoomReservation")]
 public sealed record RoomReservation([property: Id(0)] string? RoomId, [property: Id(1)] Refusal? Refusal);

@@ -255,3 +255,27 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         Assert.Equal(RefusalReason.TherapistBusy, refused.Refusal?.Reason);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class SerializationTests(ClusterFixture fixture)
+{
+    [Fact]
+    public void Domain_records_are_passed_by_reference_within_a_silo_and_round_trip_between_silos()
+    {
+        var services = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
+        var clinic = new Clinic("x", "X", "", "Europe/London", [new OpeningRange(IsoDayOfWeek.Monday, TestChain.Open)], [], Duration.FromHours(24),
+            [new Room("r1", "Room", ["quiet"], [])], [TestChain.Nmt60Service]);
+
+        var copy = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Orleans.Serialization.DeepCopier>(services).Copy(clinic);
+        var serializer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Orleans.Serialization.Serializer>(services);
+        var roundTrip = serializer.Deserialize<Clinic>(serializer.SerializeToArray(clinic));
+
+        Assert.Same(clinic, copy);
+        Assert.NotNull(roundTrip);
+        Assert.Equal(clinic.Rooms[0].Features, roundTrip.Rooms[0].Features);
+        Assert.Equal(clinic.Services[0].Duration, roundTrip.Services[0].Duration);
+        Assert.Equal(clinic.OpeningHours[0].Hours, roundTrip.OpeningHours[0].Hours);
+    }
+}

@@ -33,6 +33,8 @@ public enum RefusalReason
     InvalidTransition,
     /// <summary>The thing changed under the caller; read it again and retry.</summary>
     Concurrency,
+    /// <summary>A booking with the same request id is being decided right now; retry shortly to get its result.</summary>
+    RequestInProgress,
 }
 
 /// <summary>A refusal: the reason, a message a front desk can read, the offending field where there is one, and alternatives for a conflict.</summary>
@@ -77,6 +79,7 @@ public static class RefusalCodes
         RefusalReason.HoldExpired => "HOLD_EXPIRED",
         RefusalReason.InvalidTransition => "INVALID_STATUS_TRANSITION",
         RefusalReason.Concurrency => "CONCURRENT_CHANGE",
+        RefusalReason.RequestInProgress => "REQUEST_IN_PROGRESS",
         _ => "UNKNOWN",
     };
 }

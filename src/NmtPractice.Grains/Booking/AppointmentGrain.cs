@@ -107,7 +107,7 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
         }
 
         var date = clinic.LocalDateOf(request.NewStart);
-        var tentative = new Tentative(Guid.NewGuid(), Id, now + CalendarGrain<object>.TentativeLifetime, current.HoldExpiresAt);
+        var tentative = new Tentative(Guid.NewGuid(), Id, now + Reservations.TentativeLifetime, current.HoldExpiresAt, $"move:{Guid.NewGuid()}");
         var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date));
         var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapistId, date));
         var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(current.ClientId));

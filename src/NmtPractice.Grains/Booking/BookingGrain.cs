@@ -19,6 +19,9 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
     public const int MaxSearchDays = 31;
     public const int AlternativesCount = 3;
 
+    /// <summary>How long a retry waits for the same request's first attempt to reach the ledger.</summary>
+    public static readonly Duration InFlightWait = Duration.FromSeconds(5);
+
     async Task<Result<AppointmentRecord>> IBookingGrain.Book(BookingRequest request)
     {
         using var activity = NmtMetrics.Activities.StartActivity("nmt.book");
@@ -76,7 +79,7 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
 
         var appointmentId = Guid.NewGuid();
         var holdExpiresAt = r.HoldFor is { } holdFor ? now + holdFor : (Instant?)null;
-        var tentative = new Tentative(appointmentId, appointmentId, now + CalendarGrain<object>.TentativeLifetime, holdExpiresAt);
+        var tentative = new Tentative(appointmentId, appointmentId, now + Reservations.TentativeLifetime, holdExpiresAt, r.RequestId);
         var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date));
         var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(r.ClientId));
 
@@ -93,18 +96,42 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
                 return await Commit(r, clinic, service, therapist.Id, roomId, treatment, holdExpiresAt, tentative, clinicDay, therapistDay, clientCalendar);
             }
             await ReleaseWhere(tentative.ReservationId, (roomReservation.RoomId is not null, clinicDay), (therapistRefusal is null, therapistDay), (clientRefusal is null, clientCalendar));
-            refusal = therapistRefusal ?? roomReservation.Refusal ?? clientRefusal;
-            if (roomReservation.Refusal is not null || clientRefusal is not null)
+            Refusal?[] refusals = [therapistRefusal, roomReservation.Refusal, clientRefusal];
+            refusal = refusals.FirstOrDefault(x => x?.Reason == RefusalReason.RequestInProgress) ?? refusals.First(x => x is not null);
+            if (roomReservation.Refusal is not null || clientRefusal is not null || refusal!.Reason == RefusalReason.RequestInProgress)
             {
                 break;
             }
         }
 
-        if (await ledger.GetByRequestIdAsync(r.RequestId) is { } earlier)
+        if (await EarlierResult(r.RequestId, refusal!) is { } earlier)
         {
             return Result<AppointmentRecord>.Ok(earlier);
         }
         return await WithAlternatives(refusal!, clinic, service, r, date);
+    }
+
+    /// <summary>
+    /// A refused attempt may be a retry of a request that already booked (its own booking is in the way), or one that
+    /// another coordinator is still deciding: then wait for that one's ledger row, as long as its reservation lives.
+    /// </summary>
+    private async Task<AppointmentRecord?> EarlierResult(string requestId, Refusal refusal)
+    {
+        var deadline = clock.GetCurrentInstant() + InFlightWait;
+        var pause = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            if (await ledger.GetByRequestIdAsync(requestId) is { } earlier)
+            {
+                return earlier;
+            }
+            if (refusal.Reason != RefusalReason.RequestInProgress || clock.GetCurrentInstant() > deadline)
+            {
+                return null;
+            }
+            await Task.Delay(pause);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 500));
+        }
     }
 
     private async Task<Result<AppointmentRecord>> Commit(

@@ -10,7 +10,7 @@ public sealed class Calendar<T>
 {
     private readonly Dictionary<Guid, Entry> _entries = [];
 
-    private sealed record Entry(Guid AppointmentId, T Item, Instant? TentativeUntil, Instant? HoldUntil);
+    private sealed record Entry(Guid AppointmentId, string RequestId, T Item, Instant? TentativeUntil, Instant? HoldUntil);
 
     /// <summary>True when the calendar may disagree with the ledger and must be reloaded.</summary>
     public bool IsStale { get; private set; } = true;
@@ -47,7 +47,7 @@ public sealed class Calendar<T>
     }
 
     public void AddTentative(Tentative tentative, T item) =>
-        _entries[tentative.ReservationId] = new Entry(tentative.AppointmentId, item, tentative.ExpiresAt, tentative.HoldExpiresAt);
+        _entries[tentative.ReservationId] = new Entry(tentative.AppointmentId, tentative.RequestId, item, tentative.ExpiresAt, tentative.HoldExpiresAt);
 
     /// <summary>The ledger has the reservation's appointment: it stays until released or refreshed.</summary>
     public void Commit(Guid reservationId)
@@ -70,24 +70,31 @@ public sealed class Calendar<T>
     }
 
     /// <summary>Replaces every entry of the appointment with its current, firm state.</summary>
-    public void Put(Guid appointmentId, T item, Instant? holdUntil)
+    public void Put(Guid appointmentId, string requestId, T item, Instant? holdUntil)
     {
         Remove(appointmentId);
-        _entries[appointmentId] = new Entry(appointmentId, item, null, holdUntil);
+        _entries[appointmentId] = new Entry(appointmentId, requestId, item, null, holdUntil);
     }
 
+    /// <summary>
+    /// True if another appointment with this request id is tentatively reserved here: the same booking request is
+    /// being decided by another coordinator (a client retried before the first answer came back).
+    /// </summary>
+    public bool IsInFlight(string requestId, Guid appointmentId, Instant now) =>
+        _entries.Values.Any(e => e.TentativeUntil > now && e.RequestId == requestId && e.AppointmentId != appointmentId);
+
     /// <summary>Replaces the firm entries with the ledger's rows; tentative entries in flight are kept.</summary>
-    public void Load(IEnumerable<(Guid AppointmentId, T Item, Instant? HoldUntil)> rows)
+    public void Load(IEnumerable<(Guid AppointmentId, string RequestId, T Item, Instant? HoldUntil)> rows)
     {
         foreach (var key in _entries.Where(e => e.Value.TentativeUntil is null).Select(e => e.Key).ToList())
         {
             _entries.Remove(key);
         }
-        foreach (var (appointmentId, item, hold) in rows)
+        foreach (var (appointmentId, requestId, item, hold) in rows)
         {
             if (!_entries.Values.Any(e => e.AppointmentId == appointmentId))
             {
-                _entries[appointmentId] = new Entry(appointmentId, item, null, hold);
+                _entries[appointmentId] = new Entry(appointmentId, requestId, item, null, hold);
             }
         }
         IsStale = false;

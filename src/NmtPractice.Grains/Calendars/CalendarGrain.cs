@@ -7,10 +7,15 @@ namespace NmtPractice.Grains.Calendars;
 /// ledger on activation and whenever it may have drifted, tentative reservations, commit, release and refresh.
 /// Memory answers fast; the ledger's exclusion constraints remain the last word.
 /// </summary>
-public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) : Grain
+public static class Reservations
 {
     /// <summary>How long a tentative reservation lives if its coordinator never commits or releases it.</summary>
     public static readonly Duration TentativeLifetime = Duration.FromSeconds(30);
+}
+
+public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) : Grain
+{
+    /// <summary>How long a tentative reservation lives if its coordinator never commits or releases it.</summary>
 
     protected Calendar<T> Calendar { get; } = new();
 
@@ -54,8 +59,14 @@ public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) :
         var rows = await ReadLedger();
         Calendar.Load(rows
             .Where(r => r.OccupiesAt(now))
-            .Select(r => (r.Id, ToItem(r), r.Status == AppointmentStatus.Pending ? r.HoldExpiresAt : null)));
+            .Select(r => (r.Id, r.RequestId, ToItem(r), r.Status == AppointmentStatus.Pending ? r.HoldExpiresAt : null)));
     }
+
+    /// <summary>Refuses a reservation whose request id another coordinator is still deciding (see <see cref="Calendar{T}.IsInFlight"/>).</summary>
+    protected Refusal? InFlight(Tentative tentative) =>
+        Calendar.IsInFlight(tentative.RequestId, tentative.AppointmentId, Now)
+            ? new Refusal(RefusalReason.RequestInProgress, $"Request {tentative.RequestId} is being decided; retry shortly for its result.", "request_id")
+            : null;
 
     protected Refusal? Accept(Tentative tentative, T item)
     {
@@ -85,7 +96,7 @@ public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) :
     {
         if (BelongsHere(record, localDate) && record.OccupiesAt(Now))
         {
-            Calendar.Put(record.Id, ToItem(record), record.Status == AppointmentStatus.Pending ? record.HoldExpiresAt : null);
+            Calendar.Put(record.Id, record.RequestId, ToItem(record), record.Status == AppointmentStatus.Pending ? record.HoldExpiresAt : null);
         }
         else
         {

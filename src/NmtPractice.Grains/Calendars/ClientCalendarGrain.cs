@@ -19,7 +19,7 @@ public sealed class ClientCalendarGrain(AppointmentLedger ledger, IClock clock)
     public async Task<Refusal?> Reserve(Interval treatment, Tentative tentative)
     {
         var busy = await BusyAsync(tentative.AppointmentId);
-        return BookingRules.CheckClientCalendar(busy, ClientId, treatment) ?? Accept(tentative, treatment);
+        return InFlight(tentative) ?? BookingRules.CheckClientCalendar(busy, ClientId, treatment) ?? Accept(tentative, treatment);
     }
 
     public async Task<IReadOnlyList<Interval>> GetBusy(Interval window) =>

@@ -44,6 +44,10 @@ public sealed class ClinicDayGrain(AppointmentLedger ledger, IClock clock, IGrai
             return new RoomReservation(null, Refusal.NotFound("service_id", $"Clinic {clinic.Id} has no service '{serviceId}'."));
         }
         var busy = await BusyAsync(tentative.AppointmentId);
+        if (InFlight(tentative) is { } inFlight)
+        {
+            return new RoomReservation(null, inFlight);
+        }
         var occupancy = new Interval(treatment.Start, treatment.End + service.Turnover);
         Room? room;
         if (roomId is not null)

@@ -34,7 +34,7 @@ public sealed class TherapistDayGrain(AppointmentLedger ledger, IClock clock)
     public async Task<Refusal?> Reserve(string clinicId, Interval treatment, TravelMatrix travel, Tentative tentative)
     {
         var busy = await BusyAsync(tentative.AppointmentId);
-        return BookingRules.CheckTherapistCalendar(busy, _therapistId, clinicId, treatment, travel)
+        return InFlight(tentative) ?? BookingRules.CheckTherapistCalendar(busy, _therapistId, clinicId, treatment, travel)
             ?? Accept(tentative, new TherapistBooking(tentative.AppointmentId, clinicId, treatment));
     }
 

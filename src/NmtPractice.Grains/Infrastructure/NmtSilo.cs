@@ -6,6 +6,7 @@ using NmtPractice.Persistence.OrleansAdoNet;
 using Npgsql;
 using Orleans.Hosting;
 using Orleans.Serialization;
+using Orleans.Serialization.Cloning;
 
 namespace NmtPractice.Grains.Infrastructure;
 
@@ -24,10 +25,11 @@ public static class NmtSilo
             o.Invariant = OrleansAdoNetSchema.Invariant;
             o.ConnectionString = connectionString;
         });
-        silo.Services.AddSerializer(s => s.AddNmtSerialization());
+        AddSerialization(silo.Services);
+        silo.AddIncomingGrainCallFilter<LedgerExceptionFilter>();
         var services = silo.Services;
         services.TryAddSingleton<IClock>(SystemClock.Instance);
-        services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "nmt-ledger" }.Build());
+        services.TryAddSingleton(_ => LedgerDataSource(connectionString));
         services.TryAddSingleton<AppointmentLedger>();
         services.TryAddSingleton<LedgerWriter>();
         services.AddMetrics();
@@ -39,7 +41,29 @@ public static class NmtSilo
     /// <summary>What an Orleans client (a gateway process) needs to talk to NmtPractice grains.</summary>
     public static IClientBuilder AddNmtPractice(this IClientBuilder client)
     {
-        client.Services.AddSerializer(s => s.AddNmtSerialization());
+        AddSerialization(client.Services);
         return client;
+    }
+
+    private static void AddSerialization(IServiceCollection services)
+    {
+        // Registered before the JSON codec's copier, so it is asked first.
+        services.AddSingleton<IGeneralizedCopier, ImmutableDomainCopier>();
+        services.AddSerializer(s => s.AddNmtSerialization());
+    }
+
+    /// <summary>
+    /// The ledger's connection pool. Bounded (unless the connection string says otherwise) so that several silos and
+    /// Orleans' own providers stay within the server's max_connections; callers wait for a free connection instead.
+    /// </summary>
+    public static NpgsqlDataSource LedgerDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "nmt-ledger" };
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = 32;
+        }
+        return builder.Build();
     }
 }

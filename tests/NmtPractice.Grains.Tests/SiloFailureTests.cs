@@ -1,0 +1,35 @@
+namespace NmtPractice.Grains.Tests;
+
+/// <summary>Its own two-silo cluster, because it kills one.</summary>
+public sealed class SiloFailureTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Killing_a_silo_mid_storm_loses_no_acknowledged_booking_and_allows_no_overlap()
+    {
+        var (chain, clinics, therapists, clients) = await Storm.SetUp(fixture.Grains, clinics: 6, roomsPerClinic: 3, therapistsPerClinic: 4, clients: 100);
+        var storm = new Storm();
+        var running = storm.Run(chain, clinics, therapists, clients, attempts: 1500, callers: 32, seed: 11, TestChain.FutureDate(90), days: 4);
+
+        while (storm.Attempted < 400)
+        {
+            await Task.Delay(20);
+        }
+        await fixture.Cluster.KillSiloAsync(fixture.Cluster.SecondarySilos[0]);
+        var attemptedAtKill = storm.Attempted;
+        await running;
+
+        var outcomes = storm.Outcomes.ToList();
+        var booked = outcomes.Where(o => o.Booked is not null).Select(o => o.Booked!).ToList();
+        Assert.Equal(0, await fixture.Ledger.CountOverlapsAsync());
+        await StormChecks.EveryAcknowledgedBookingIsInTheLedger(fixture.Ledger, booked);
+        Assert.True(outcomes.Count - attemptedAtKill > 500, "the surviving silo did not carry on");
+        Assert.True(outcomes.Skip(attemptedAtKill).Count(o => o.Booked is not null) > 0, "no booking succeeded after the kill");
+        // A request retried after the silo died never booked twice.
+        Assert.Equal(booked.Count, booked.Select(b => b.RequestId).Distinct().Count());
+        foreach (var group in outcomes.Where(o => o.Booked is not null).GroupBy(o => o.RequestId))
+        {
+            Assert.Single(await fixture.Ledger.ListForClientAsync(group.First().Booked!.ClientId, group.First().Booked!.Start, group.First().Booked!.Start + Duration.FromMinutes(1)),
+                a => a.RequestId == group.Key);
+        }
+    }
+}
