@@ -1,6 +1,12 @@
+using NmtPractice.Persistence;
+
 namespace NmtPractice.Grains.Config;
 
-public sealed class ClientGrain([PersistentState("client", StorageNames.Grains)] IPersistentState<ClientState> state) : Grain, IClientGrain
+/// <summary>A client. Each change is written to the grain's state, then to the client directory (the search projection).</summary>
+public sealed class ClientGrain(
+    [PersistentState("client", StorageNames.Grains)] IPersistentState<ClientState> state,
+    ClientDirectory directory,
+    IClock clock) : Grain, IClientGrain
 {
     private string ClientId => Keys.IdOf(this);
 
@@ -38,6 +44,7 @@ public sealed class ClientGrain([PersistentState("client", StorageNames.Grains)]
         }
         state.State.Client = client;
         await state.WriteStateAsync();
+        await directory.UpsertAsync(client, clock.GetCurrentInstant());
         return Result<Client>.Ok(client);
     }
 }

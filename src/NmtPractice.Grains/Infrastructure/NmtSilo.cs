@@ -31,6 +31,7 @@ public static class NmtSilo
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(_ => LedgerDataSource(connectionString));
         services.TryAddSingleton<AppointmentLedger>();
+        services.TryAddSingleton<ClientDirectory>();
         services.TryAddSingleton<LedgerWriter>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
