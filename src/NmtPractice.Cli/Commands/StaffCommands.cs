@@ -1,0 +1,243 @@
+using NmtPractice.Cli.Output;
+using NmtPractice.Cli.Parsing;
+
+namespace NmtPractice.Cli.Commands;
+
+/// <summary>StaffService: `therapists` (qualifications, rosters, leave and other exceptions) and `travel`.</summary>
+internal static class StaffCommands
+{
+    public static IEnumerable<Command> Create(App app)
+    {
+        yield return Therapists(app);
+        yield return Travel(app);
+    }
+
+    private static async Task ShowTherapist(CliContext ctx, Therapist therapist, CancellationToken ct)
+    {
+        if (ctx.Json)
+        {
+            ctx.Print(therapist, _ => { });
+            return;
+        }
+        var zones = new Dictionary<string, DateTimeZone>(StringComparer.Ordinal);
+        foreach (var clinicId in therapist.Rosters.Select(r => r.ClinicId).Concat(therapist.Exceptions.Select(e => e.ClinicId)).Where(c => c.Length > 0).Distinct())
+        {
+            zones[clinicId] = await ctx.ClinicZone(clinicId, ct);
+        }
+        Tables.Therapist(ctx.Console, therapist, id => zones.GetValueOrDefault(id) ?? DateTimeZone.Utc);
+    }
+
+    private static Command Therapists(App app)
+    {
+        var listClinic = Opts.Optional("--clinic", "Only therapists rostered at this clinic", "id");
+        var list = new Command("list", "List therapists").With(listClinic);
+        list.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var (therapists, _) = await Opts.Pages(async token => await ctx.Staff.ListTherapistsAsync(
+                    new ListTherapistsRequest { PageSize = 500, PageToken = token, ClinicId = r.GetValue(listClinic) ?? "" }, ctx.Call(ct)), p => p.Therapists, p => p.NextPageToken);
+            ctx.Print(new ListTherapistsResponse { Therapists = { therapists } }, c => Tables.Therapists(c, therapists));
+        }));
+
+        var getId = Opts.Id("therapist-id", "Therapist id");
+        var get = new Command("get", "Show a therapist: qualifications, rosters, leave").With(getId);
+        get.SetAction(app.Run(async (ctx, r, ct) =>
+            await ShowTherapist(ctx, await ctx.Staff.GetTherapistAsync(new GetTherapistRequest { TherapistId = r.GetValue(getId) }, ctx.Call(ct)), ct)));
+
+        var createId = Opts.Id("therapist-id", "New therapist's id");
+        var name = Opts.Required("--name", "Full name", "text");
+        var createQualifications = Opts.Many("--qualification", "CODE[:yyyy-MM-dd expiry], e.g. nmt-certified:2027-12-31", "code");
+        var createRequestId = Opts.RequestId();
+        var create = new Command("create", "Create a therapist (add rosters with `therapists roster set`)").With(createId, name, createQualifications, createRequestId);
+        create.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var request = new CreateTherapistRequest
+            {
+                RequestId = CliContext.RequestId(r.GetValue(createRequestId)),
+                TherapistId = r.GetValue(createId)!,
+                Name = r.GetValue(name)!,
+                Qualifications = { (r.GetValue(createQualifications) ?? []).Select(q => Args.Qualification(q, "--qualification")) },
+            };
+            await ShowTherapist(ctx, await ctx.Staff.CreateTherapistAsync(request, ctx.Call(ct)), ct);
+        }));
+
+        var qualId = Opts.Id("therapist-id", "Therapist id");
+        var codes = new Argument<string[]>("qualifications") { Description = "CODE[:yyyy-MM-dd] ... (replaces them all)", Arity = ArgumentArity.ZeroOrMore };
+        var clear = new Option<bool>("--clear") { Description = "Remove every qualification" };
+        var qualRequestId = Opts.RequestId();
+        var qualifications = new Command("qualifications", "Replace a therapist's qualifications").With(qualId, codes, clear, qualRequestId);
+        qualifications.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var given = r.GetValue(codes) ?? [];
+            if (given.Length == 0 && !r.GetValue(clear))
+            {
+                throw new CliUsageException("qualifications", "Name the qualifications (they replace the current ones), or pass --clear to remove them all.");
+            }
+            var request = new SetQualificationsRequest
+            {
+                RequestId = CliContext.RequestId(r.GetValue(qualRequestId)),
+                TherapistId = r.GetValue(qualId)!,
+                Qualifications = { given.Select(q => Args.Qualification(q, "qualifications")) },
+            };
+            await ShowTherapist(ctx, await ctx.Staff.SetQualificationsAsync(request, ctx.Call(ct)), ct);
+        }));
+
+        return new Command("therapists", "Therapists: list, show, create, qualifications, rosters, leave")
+            .With(list, get, create, qualifications, Roster(app), Leave(app), Exception(app));
+    }
+
+    private static Command Roster(App app)
+    {
+        var therapistId = Opts.Id("therapist-id", "Therapist id");
+        var clinic = Opts.Required("--clinic", "Clinic the roster is for");
+        var shifts = Opts.Many("--shift", "[wN:]DAYS=HH:mm-HH:mm in clinic time, e.g. mon-fri=09:00-17:00 or w1:sat=10:00-14:00", "shift");
+        var cycle = Opts.Number("--cycle-weeks", "Weeks in a rotating pattern (1 weekly, 2 fortnightly, at most 12) [default: 1]", "weeks");
+        var anchor = Opts.Optional("--anchor", "A date in week 0 of the cycle [default: --valid-from, else today's week]", "date");
+        var validFrom = Opts.Optional("--valid-from", "First date the roster applies (inclusive)", "date");
+        var validUntil = Opts.Optional("--valid-until", "Last date the roster applies (inclusive)", "date");
+        var requestId = Opts.RequestId();
+        var set = new Command("set",
+            "Set a therapist's roster at one clinic; rosters at other clinics are kept. No --shift removes the roster at that clinic.")
+            .With(therapistId, clinic, shifts, cycle, anchor, validFrom, validUntil, requestId);
+        set.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var id = r.GetValue(therapistId)!;
+            var clinicId = r.GetValue(clinic)!;
+            var newShifts = (r.GetValue(shifts) ?? []).SelectMany(s => Args.Shifts(s, "--shift")).ToList();
+            var cycleWeeks = r.GetValue(cycle) ?? Math.Max(1, newShifts.Select(s => s.Week + 1).DefaultIfEmpty(1).Max());
+            var current = await ctx.Staff.GetTherapistAsync(new GetTherapistRequest { TherapistId = id }, ctx.Call(ct));
+            var request = new SetRostersRequest { RequestId = CliContext.RequestId(r.GetValue(requestId)), TherapistId = id };
+            request.Rosters.AddRange(current.Rosters.Where(x => x.ClinicId != clinicId));
+            if (newShifts.Count > 0)
+            {
+                var from = r.GetValue(validFrom) is { } f ? Args.Date(f, "--valid-from") : "";
+                var anchorDate = r.GetValue(anchor) is { } a ? Args.Date(a, "--anchor") : from;
+                if (cycleWeeks > 1 && anchorDate.Length == 0)
+                {
+                    throw new CliUsageException("--anchor", "A rotating roster (--cycle-weeks above 1) needs --anchor or --valid-from to fix which week is week 0.");
+                }
+                request.Rosters.Add(new Roster
+                {
+                    ClinicId = clinicId,
+                    CycleWeeks = cycleWeeks,
+                    AnchorDate = anchorDate,
+                    ValidFrom = from,
+                    ValidUntil = r.GetValue(validUntil) is { } u ? Args.Date(u, "--valid-until") : "",
+                    Shifts = { newShifts },
+                });
+            }
+            await ShowTherapist(ctx, await ctx.Staff.SetRostersAsync(request, ctx.Call(ct)), ct);
+        }));
+        return new Command("roster", "A therapist's shift patterns").With(set);
+    }
+
+    /// <summary>`leave add`: an exception of kind leave (or sickness with --sick).</summary>
+    private static Command Leave(App app)
+    {
+        var add = ExceptionAdd(app, "add", "Record leave (or, with --sick, sickness) for [from, to)", fixedKind: true);
+        return new Command("leave", "Leave and sickness").With(add);
+    }
+
+    private static Command Exception(App app)
+    {
+        var add = ExceptionAdd(app, "add", "Add a roster exception: leave, sickness, or an extra shift at a clinic", fixedKind: false);
+        var therapistId = Opts.Id("therapist-id", "Therapist id");
+        var exceptionId = Opts.Id("exception-id", "The exception's id (see `therapists get`)");
+        var requestId = Opts.RequestId();
+        var remove = new Command("remove", "Remove a roster exception (leave, sickness, extra shift)").With(therapistId, exceptionId, requestId);
+        remove.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var request = new RemoveRosterExceptionRequest
+            {
+                RequestId = CliContext.RequestId(r.GetValue(requestId)),
+                TherapistId = r.GetValue(therapistId)!,
+                ExceptionId = r.GetValue(exceptionId)!,
+            };
+            await ShowTherapist(ctx, await ctx.Staff.RemoveRosterExceptionAsync(request, ctx.Call(ct)), ct);
+        }));
+        return new Command("exception", "Roster exceptions").With(add, remove);
+    }
+
+    private static Command ExceptionAdd(App app, string name, string description, bool fixedKind)
+    {
+        var therapistId = Opts.Id("therapist-id", "Therapist id");
+        var from = Opts.Required("--from", "Start, e.g. 2026-12-01T00:00 (clinic time) or with an offset", "time");
+        var to = Opts.Required("--to", "End (exclusive)", "time");
+        var kind = Opts.Optional("--kind", "leave, sickness or extra-shift [default: leave]", "kind");
+        var sick = new Option<bool>("--sick") { Description = "Sickness rather than leave" };
+        var clinic = Opts.Optional("--clinic", "The clinic of an extra shift; also the zone of times without an offset", "id");
+        var zone = Opts.Zone();
+        var note = Opts.Optional("--note", "Free text");
+        var id = Opts.Optional("--id", "The exception's id [default: generated]", "id");
+        var requestId = Opts.RequestId();
+        var command = new Command(name, description).With(therapistId, from, to);
+        command.With(fixedKind ? sick : kind).With(clinic, zone, note, id, requestId);
+        command.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var therapist = r.GetValue(therapistId)!;
+            var exceptionKind = fixedKind
+                ? (r.GetValue(sick) ? RosterExceptionKind.Sickness : RosterExceptionKind.Leave)
+                : r.GetValue(kind) is { } k ? Args.ExceptionKind(k, "--kind") : RosterExceptionKind.Leave;
+            var clinicId = r.GetValue(clinic);
+            if (exceptionKind == RosterExceptionKind.ExtraShift && string.IsNullOrEmpty(clinicId))
+            {
+                throw new CliUsageException("--clinic", "An extra shift needs --clinic.");
+            }
+            var fromWhen = Args.When(r.GetValue(from)!, "--from");
+            var toWhen = Args.When(r.GetValue(to)!, "--to");
+            var zoneClinic = clinicId;
+            if ((fromWhen.NeedsZone || toWhen.NeedsZone) && string.IsNullOrEmpty(zoneClinic) && string.IsNullOrEmpty(r.GetValue(zone)))
+            {
+                var current = await ctx.Staff.GetTherapistAsync(new GetTherapistRequest { TherapistId = therapist }, ctx.Call(ct));
+                zoneClinic = current.Rosters.FirstOrDefault()?.ClinicId;
+            }
+            var start = await ctx.Resolve(fromWhen, r.GetValue(zone), zoneClinic, "--from", ct);
+            var end = await ctx.Resolve(toWhen, r.GetValue(zone), zoneClinic, "--to", ct);
+            var request = new AddRosterExceptionRequest
+            {
+                RequestId = CliContext.RequestId(r.GetValue(requestId)),
+                TherapistId = therapist,
+                Exception = new RosterException
+                {
+                    ExceptionId = r.GetValue(id) ?? $"{Tables.KindName(exceptionKind)}-{Guid.NewGuid().ToString("N")[..12]}",
+                    Kind = exceptionKind,
+                    Start = Args.Timestamp(start),
+                    End = Args.Timestamp(end),
+                    ClinicId = clinicId ?? "",
+                    Note = r.GetValue(note) ?? "",
+                },
+            };
+            await ShowTherapist(ctx, await ctx.Staff.AddRosterExceptionAsync(request, ctx.Call(ct)), ct);
+        }));
+        return command;
+    }
+
+    private static Command Travel(App app)
+    {
+        var get = new Command("get", "Show travel times between clinics");
+        get.SetAction(app.Run(async (ctx, _, ct) =>
+        {
+            var travel = await ctx.Staff.GetTravelTimesAsync(new GetTravelTimesRequest(), ctx.Call(ct));
+            ctx.Print(travel, c => Tables.Travel(c, travel));
+        }));
+
+        var defaultMinutes = new Option<int>("--default") { Description = "Minutes between any two clinics not listed", Required = true, HelpName = "minutes" };
+        var pairs = Opts.Many("--pair", "CLINIC:CLINIC=MINUTES, the same both ways, e.g. soho:camden=25", "pair");
+        var requestId = Opts.RequestId();
+        var set = new Command("set", "Replace the chain's travel times").With(defaultMinutes, pairs, requestId);
+        set.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var request = new SetTravelTimesRequest
+            {
+                RequestId = CliContext.RequestId(r.GetValue(requestId)),
+                TravelTimes = new TravelTimes
+                {
+                    DefaultMinutes = r.GetValue(defaultMinutes),
+                    Pairs = { (r.GetValue(pairs) ?? []).Select(p => Args.TravelPair(p, "--pair")) },
+                },
+            };
+            var travel = await ctx.Staff.SetTravelTimesAsync(request, ctx.Call(ct));
+            ctx.Print(travel, c => Tables.Travel(c, travel));
+        }));
+        return new Command("travel", "Travel time between clinics (for therapists working at two in a day)").With(get, set);
+    }
+}

@@ -1,0 +1,101 @@
+using NodaTime.Text;
+
+namespace NmtPractice.Cli.Output;
+
+/// <summary>One room's share of a clinic day: treatment minutes of its live appointments over the clinic's open minutes.</summary>
+public sealed record RoomUse(string RoomId, string Name, int BookedMinutes, int OpenMinutes)
+{
+    public double Fraction => OpenMinutes == 0 ? 0 : (double)BookedMinutes / OpenMinutes;
+}
+
+/// <summary>
+/// `nmt day`: a clinic's day grouped by room, on the clinic's wall clock, then a utilisation bar per room. Utilisation
+/// counts pending, booked, arrived and fulfilled appointments' treatment time (not turnover) against the opening hours
+/// of that date (zero on a closure); out-of-service periods are not subtracted.
+/// </summary>
+public static class DayView
+{
+    private const int BarWidth = 24;
+
+    /// <summary>Open minutes of <paramref name="date"/> in the clinic's zone: real elapsed time, so 23 or 25-hour days count right.</summary>
+    public static int OpenMinutes(Clinic clinic, LocalDate date)
+    {
+        ArgumentNullException.ThrowIfNull(clinic);
+        var iso = date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+        if (clinic.Closures.Any(c => string.CompareOrdinal(c.FirstDate, iso) <= 0 && string.CompareOrdinal(iso, c.LastDate) <= 0))
+        {
+            return 0;
+        }
+        var zone = Tables.ZoneOf(clinic);
+        var day = (Api.V1.DayOfWeek)(int)date.DayOfWeek;
+        var time = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
+        var minutes = 0.0;
+        foreach (var range in clinic.OpeningHours.Where(h => h.Day == day))
+        {
+            var start = zone.AtLeniently(date + time.Parse(range.Start).GetValueOrThrow()).ToInstant();
+            var end = range.End == "24:00"
+                ? zone.AtStartOfDay(date.PlusDays(1)).ToInstant()
+                : zone.AtLeniently(date + time.Parse(range.End).GetValueOrThrow()).ToInstant();
+            minutes += Math.Max(0, (end - start).TotalMinutes);
+        }
+        return (int)Math.Round(minutes);
+    }
+
+    /// <summary>Every room of the clinic (and any room only the appointments name), in the clinic's order.</summary>
+    public static IReadOnlyList<RoomUse> Utilisation(Clinic clinic, LocalDate date, IEnumerable<Appointment> appointments)
+    {
+        ArgumentNullException.ThrowIfNull(clinic);
+        var open = OpenMinutes(clinic, date);
+        var list = appointments.ToList();
+        var rooms = clinic.Rooms.Select(r => (r.RoomId, r.Name)).ToList();
+        rooms.AddRange(list.Select(a => a.RoomId).Distinct().Where(id => rooms.All(r => r.RoomId != id)).Select(id => (id, id)));
+        return [.. rooms.Select(r => new RoomUse(r.RoomId, r.Name, list
+            .Where(a => a.RoomId == r.RoomId && Summaries.Occupies(a.Status))
+            .Sum(a => (int)Math.Round((Times.ToInstant(a.End) - Times.ToInstant(a.Start)).TotalMinutes)), open))];
+    }
+
+    public static void Render(IAnsiConsole console, Clinic clinic, LocalDate date, IReadOnlyList<Appointment> appointments)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var zone = Tables.ZoneOf(clinic);
+        var iso = date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+        var closure = clinic.Closures.FirstOrDefault(c => string.CompareOrdinal(c.FirstDate, iso) <= 0 && string.CompareOrdinal(iso, c.LastDate) <= 0);
+        var day = (Api.V1.DayOfWeek)(int)date.DayOfWeek;
+        var ranges = clinic.OpeningHours.Where(h => h.Day == day).OrderBy(h => h.Start, StringComparer.Ordinal).Select(h => $"{h.Start}–{h.End}").ToList();
+        var hours = closure is not null ? $"closed{(closure.Reason.Length > 0 ? ": " + closure.Reason : "")}"
+            : ranges.Count == 0 ? "closed" : "open " + string.Join(", ", ranges);
+        console.Write(new Rule($"[bold]{Markup.Escape(clinic.Name)}[/] ({Markup.Escape(clinic.ClinicId)}) · {date.ToString("ddd uuuu-MM-dd", CultureInfo.InvariantCulture)} · {Markup.Escape(hours)} · times in {Markup.Escape(zone.Id)}").LeftJustified());
+        var use = Utilisation(clinic, date, appointments);
+        foreach (var room in use)
+        {
+            var features = clinic.Rooms.FirstOrDefault(r => r.RoomId == room.RoomId)?.Features ?? [];
+            var inRoom = appointments.Where(a => a.RoomId == room.RoomId).OrderBy(a => Times.ToInstant(a.Start)).ToList();
+            var title = $"{room.Name} ({room.RoomId}){(features.Count > 0 ? " · " + string.Join(", ", features) : "")}";
+            if (inRoom.Count == 0)
+            {
+                console.Write(new Markup($"[bold]{Markup.Escape(title)}[/]  [grey]no appointments[/]\n"));
+                continue;
+            }
+            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(title));
+            foreach (var h in new[] { "Time", "Service", "Therapist", "Client", "Status", "Appointment" })
+            {
+                table.AddColumn(h);
+            }
+            foreach (var a in inRoom)
+            {
+                table.AddRow(new Text(Times.Range(a.Start, a.End, zone)), new Text(a.ServiceId), new Text(a.TherapistId), new Text(a.ClientId),
+                    new Markup(Summaries.StatusMarkup(a)), new Text(a.AppointmentId));
+            }
+            console.Write(table);
+        }
+        var chart = new Table().Border(TableBorder.None).Title("[bold]Room utilisation[/]").HideHeaders();
+        chart.AddColumn("Room").AddColumn("Bar").AddColumn(new TableColumn("%").RightAligned()).AddColumn("Minutes");
+        foreach (var room in use)
+        {
+            chart.AddRow(new Text(room.Name), new Markup($"[green]{Summaries.Bar(room.Fraction, BarWidth)}[/]"),
+                new Text(Summaries.Percent(room.Fraction)), new Text($"{room.BookedMinutes}/{room.OpenMinutes} min"));
+        }
+        console.Write(chart);
+        console.Write(new Markup($"[grey]{appointments.Count} appointment(s)[/]\n"));
+    }
+}
