@@ -13,6 +13,7 @@ public sealed class BenchOptions
     public IReadOnlyList<int>? Callers { get; set; }
     public IReadOnlyList<string> Workloads { get; set; } = ["natural", "hot"];
     public IReadOnlyList<string> Variants { get; set; } = ["sql", "sql-advisory", "grains"];
+    public bool WarmClients { get; set; } = true;
     public int Clinics { get; set; } = 50;
     public int RoomsPerClinic { get; set; } = 10;
     public int TherapistsPerClinic { get; set; } = 20;
@@ -59,8 +60,10 @@ public sealed class BenchOptions
                 case "--seed-parallelism": o.SeedParallelism = NextInt(); break;
                 case "--search-queries": o.SearchQueries = NextInt(); break;
                 case "--no-search": o.SkipSearch = true; break;
+                case "--cold-clients": o.WarmClients = false; break;
                 case "--grain-keys": o.GrainKeys = NextInt(); break;
                 case "--profile": o.Profile = true; break;
+                case "--product-storage-serializer": GrainSilo.KeepProductStorageSerializer = true; break;
                 case "--help" or "-h": throw new HelpRequestedException();
                 default: throw new ArgumentException($"Unknown option {name} (try --help).");
             }
@@ -106,15 +109,18 @@ public sealed class BenchOptions
           --connections a,b       SQL connections per level (default 8,32)
           --callers a,b           grain callers per level (default: same as --connections)
           --workload natural,hot  workloads (default both)
-          --variant v1,v2         sql, sql-advisory, grains (default all)
+          --variant v1,v2         sql, sql-advisory, grains, grains-keys (default: sql, sql-advisory, grains)
+                                  grains-keys: each caller books through its own IBookingGrain key
           --history N             past appointments seeded into the ledger (default 200000)
           --clinics/--rooms/--therapists/--clients N   chain size (50 / 10 per clinic / 20 per clinic / 20000)
           --window-days N         natural workload's future window (default 90)
           --hot-slots N           slots the hot workload fights over (default 8)
           --grain-keys N          IBookingGrain keys callers spread over (default 1: key 0, like the tests)
+          --cold-clients          do not pre-activate the client grains before each grain run
           --search-queries N      availability searches measured (default 500); --no-search skips them
           --profile               (or NMT_BENCH_PROFILE=1) time grain calls and SQL commands inside the silo
           --seed N                random seed of the input streams
+          --product-storage-serializer  keep Orleans' default JSON grain-storage serializer (fails to re-read clinics today)
 
         NMT_BENCH_POSTGRES=<connection string> uses that server instead of a private one (its database is wiped).
         """;
@@ -132,8 +138,12 @@ public static class VariantNames
     public const string Sql = "sql";
     public const string SqlAdvisory = "sql-advisory";
     public const string Grains = "grains";
+    /// <summary>Grains, but each caller books through its own IBookingGrain key (see --grain-keys).</summary>
+    public const string GrainsKeys = "grains-keys";
 
-    public static readonly IReadOnlyList<string> Known = [Sql, SqlAdvisory, Grains];
+    public static readonly IReadOnlyList<string> Known = [Sql, SqlAdvisory, Grains, GrainsKeys];
+
+    public static bool IsGrains(string variant) => variant is Grains or GrainsKeys;
 
     public static bool IsSql(string variant) => variant is Sql or SqlAdvisory;
 }

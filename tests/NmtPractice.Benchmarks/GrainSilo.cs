@@ -4,9 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NmtPractice.Grains;
+using NmtPractice.Grains.Config;
 using NmtPractice.Grains.Infrastructure;
 using Orleans;
+using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace NmtPractice.Benchmarks;
 
@@ -24,6 +28,13 @@ public sealed class GrainSilo : IAsyncDisposable
 
     public IGrainFactory Grains { get; }
 
+    /// <summary>
+    /// Set by <c>--product-storage-serializer</c>: keep the grain-storage serializer AddNmtPractice leaves in place (Orleans'
+    /// Newtonsoft JSON default). Otherwise the benchmark stores grain state with the Orleans binary serializer, because the
+    /// default cannot read back a stored Clinic (see docs/benchmarks.md): a second silo would fail to activate clinics.
+    /// </summary>
+    public static bool KeepProductStorageSerializer { get; set; }
+
     public static async Task<GrainSilo> StartAsync(string connectionString, bool tracing, CancellationToken ct)
     {
         var builder = Host.CreateApplicationBuilder([]);
@@ -33,6 +44,11 @@ public sealed class GrainSilo : IAsyncDisposable
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: ServiceId, clusterId: "nmt-bench-" + Guid.NewGuid().ToString("N")[..8]);
             silo.AddNmtPractice(connectionString);
+            if (!KeepProductStorageSerializer)
+            {
+                silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Grains)
+                    .PostConfigure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
+            }
             if (tracing)
             {
                 silo.AddActivityPropagation();
@@ -43,14 +59,19 @@ public sealed class GrainSilo : IAsyncDisposable
         return new GrainSilo(host);
     }
 
-    /// <summary>Activates the configuration grains (clinics, therapists, chain) so a run does not measure their first load.</summary>
-    public async Task WarmConfigAsync(BenchChain chain, CancellationToken ct)
+    /// <summary>Activates the configuration grains (chain, clinics, therapists, and clients unless told not to) so a run does not measure their first load. Calendar grains stay cold.</summary>
+    public async Task WarmConfigAsync(BenchChain chain, bool clients, CancellationToken ct)
     {
         await Grains.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
         await Parallel.ForEachAsync(chain.Clinics, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (c, _) => await Grains.GetGrain<IClinicGrain>(Keys.Clinic(c.Id)).RosteredTherapists());
         await Parallel.ForEachAsync(chain.Therapists, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (t, _) => await Grains.GetGrain<ITherapistGrain>(Keys.Therapist(t.Id)).Get());
+        if (clients)
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, chain.ClientCount), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct },
+                async (k, _) => await Grains.GetGrain<IClientGrain>(Keys.Client(BenchChain.ClientId(k))).Get());
+        }
     }
 
     private static int FreePort()

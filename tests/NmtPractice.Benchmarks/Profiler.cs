@@ -89,26 +89,81 @@ public sealed class Profiler : IDisposable
     public void Dispose() => _listener.Dispose();
 }
 
-/// <summary>CPU used by this process and by the whole machine between two samples.</summary>
+/// <summary>CPU used by this process, by PostgreSQL (when it is our private server) and by the whole machine between two samples.</summary>
 public sealed class CpuSample
 {
     private readonly TimeSpan _process;
+    private readonly long _postgresTicks;
     private readonly (long Busy, long Total) _machine;
     private readonly long _wall;
 
-    private CpuSample(TimeSpan process, (long, long) machine, long wall) => (_process, _machine, _wall) = (process, machine, wall);
+    private CpuSample(TimeSpan process, long postgresTicks, (long, long) machine, long wall) =>
+        (_process, _postgresTicks, _machine, _wall) = (process, postgresTicks, machine, wall);
 
-    public static CpuSample Take() => new(Process.GetCurrentProcess().TotalProcessorTime, ReadProcStat(), Stopwatch.GetTimestamp());
+    /// <summary>The postmaster's pid when we run a private server; its children are the backends.</summary>
+    public static int? PostmasterPid { get; set; }
 
-    /// <summary>(this process in cores, the machine busy fraction 0..1) since <paramref name="before"/>.</summary>
-    public static (double ProcessCores, double MachineBusy) Since(CpuSample before)
+    public static CpuSample Take() =>
+        new(Process.GetCurrentProcess().TotalProcessorTime, PostgresTicks(), ReadProcStat(), Stopwatch.GetTimestamp());
+
+    /// <summary>This process and PostgreSQL in cores (NaN when not measured), the machine busy fraction 0..1, since <paramref name="before"/>.</summary>
+    public static (double ProcessCores, double PostgresCores, double MachineBusy) Since(CpuSample before)
     {
         var now = Take();
-        var wall = Stopwatch.GetElapsedTime(before._wall, now._wall).TotalSeconds;
-        var cores = (now._process - before._process).TotalSeconds / Math.Max(wall, 1e-9);
+        var wall = Math.Max(Stopwatch.GetElapsedTime(before._wall, now._wall).TotalSeconds, 1e-9);
+        var cores = (now._process - before._process).TotalSeconds / wall;
+        var pg = PostmasterPid is null ? double.NaN : (now._postgresTicks - before._postgresTicks) / 100.0 / wall;
         var total = now._machine.Total - before._machine.Total;
         var busy = total <= 0 ? 0 : (double)(now._machine.Busy - before._machine.Busy) / total;
-        return (cores, busy);
+        return (cores, pg, busy);
+    }
+
+    /// <summary>The 1-minute load average (other work on a shared machine shows here).</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
+        }
+    }
+
+    /// <summary>utime+stime (clock ticks, 100/s) of the postmaster and its direct children.</summary>
+    private static long PostgresTicks()
+    {
+        if (PostmasterPid is not { } pm || !Directory.Exists("/proc"))
+        {
+            return 0;
+        }
+        long sum = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // fields[0] = state (field 3), [1] = ppid (4), [11] = utime (14), [12] = stime (15)
+                var pid = int.Parse(name, CultureInfo.InvariantCulture);
+                var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (pid == pm || ppid == pm)
+                {
+                    sum += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // The process went away.
+            }
+        }
+        return sum;
     }
 
     private static (long Busy, long Total) ReadProcStat()

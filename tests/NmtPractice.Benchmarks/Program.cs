@@ -61,6 +61,11 @@ else
         loggerFactory.CreateLogger("postgres"),
         ct);
     connectionString = cluster.ConnectionString;
+    var pidFile = Path.Combine(cluster.DataDirectory, "postmaster.pid");
+    if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), out var postmaster))
+    {
+        CpuSample.PostmasterPid = postmaster;
+    }
 }
 
 try
@@ -84,7 +89,7 @@ try
     var history = await db.SeedHistoryAsync(chain, o.History, today, m => Log("  " + m), ct);
     Log($"Seeded {history} past appointments into the ledger (COPY + VACUUM ANALYZE) in {seedWatch.Elapsed.TotalSeconds:0.0} s");
 
-    var grainsWanted = o.Variants.Contains(VariantNames.Grains);
+    var grainsWanted = o.Variants.Any(VariantNames.IsGrains);
     if (grainsWanted)
     {
         seedWatch.Restart();
@@ -112,7 +117,8 @@ try
                     await db.ResetAsync(ct);
                     var result = await RunOneAsync(variant, workload, concurrency, run);
                     runs.Add(result);
-                    Log($"  {workloadName,-7} {variant,-12} c={concurrency,-3} run {run + 1}/{o.Runs}: {result.AttemptsPerSecond,8:0} attempts/s {result.BookingsPerSecond,8:0} bookings/s  p50 {result.P50Ms,6:0.0} p95 {result.P95Ms,6:0.0} p99 {result.P99Ms,6:0.0} ms  cpu: bench {result.ProcessCores:0.00} cores, machine {result.MachineBusy:P0}  overlaps {result.Overlaps}");
+                    var booked = await db.CountAsync($"request_id NOT LIKE '{BenchDatabase.HistoryPrefix}%' AND status IN ('pending', 'booked', 'arrived')", ct);
+                    Log($"  {workloadName,-7} {variant,-12} c={concurrency,-3} run {run + 1}/{o.Runs}: {result.AttemptsPerSecond,8:0} attempts/s {result.BookingsPerSecond,8:0} bookings/s  p50 {result.P50Ms,6:0.0} p95 {result.P95Ms,6:0.0} p99 {result.P99Ms,6:0.0} ms  cpu: bench {result.ProcessCores:0.00} pg {result.PostgresCores:0.00} cores, machine {result.MachineBusy:P0}, load {result.LoadAverage:0.0}  overlaps {result.Overlaps}, active rows {booked}");
                 }
             }
         }
@@ -156,13 +162,13 @@ try
                 var r = await Runner.RunAsync(driver, workload, concurrency, run, warmup, measure, Log, ct);
                 return r with { Overlaps = await db.CountOverlapsAsync(ct) };
             }
-            case VariantNames.Grains:
+            case VariantNames.Grains or VariantNames.GrainsKeys:
             {
                 await using var silo = await GrainSilo.StartAsync(connectionString, tracing: profiler is not null, ct);
-                await silo.WarmConfigAsync(chain, ct);
-                await using var driver = new GrainDriver(silo.Grains, o.GrainKeys);
+                await silo.WarmConfigAsync(chain, o.WarmClients, ct);
+                await using var driver = new GrainDriver(silo.Grains, variant == VariantNames.GrainsKeys ? concurrency : o.GrainKeys);
                 profiler?.Stop();
-                var r = await RunWithProfileAsync(driver, workload, concurrency, run, warmup, measure, $"{workload.Name} grains c={concurrency} run {run + 1}");
+                var r = await RunWithProfileAsync(driver, workload, concurrency, run, warmup, measure, $"{workload.Name} {variant} c={concurrency} run {run + 1}");
                 return r with { Overlaps = await db.CountOverlapsAsync(ct) };
             }
             default:
@@ -189,7 +195,7 @@ try
     {
         Log($"Availability search: filling the calendars with {Math.Min(o.Seconds, 10)} s of natural bookings, then {o.SearchQueries} warm 14-day searches");
         await using var silo = await GrainSilo.StartAsync(connectionString, tracing: false, ct);
-        await silo.WarmConfigAsync(chain, ct);
+        await silo.WarmConfigAsync(chain, o.WarmClients, ct);
         var natural = workloads.GetValueOrDefault("natural") ?? new Workload("natural", chain, o, today);
         await using (var driver = new GrainDriver(silo.Grains, o.GrainKeys))
         {

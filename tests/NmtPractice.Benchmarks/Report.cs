@@ -11,7 +11,7 @@ public static class Report
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Booking: medians of {o.Runs} run(s) x {o.Seconds} s (after {o.WarmupSeconds} s warm-up); latency per attempt in ms; ratios vs `sql` at the same level.");
         sb.AppendLine();
-        sb.AppendLine("| workload | variant | conc. | attempts/s | bookings/s | p50 | p95 | p99 | x sql attempts | x sql bookings | refusals (share of attempts) | cpu bench / machine | overlaps |");
+        sb.AppendLine("| workload | variant | conc. | attempts/s | bookings/s | p50 | p95 | p99 | x sql attempts | x sql bookings | refusals (share of attempts) | cpu cores bench / pg, machine busy, load | overlaps |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
         foreach (var group in results.GroupBy(r => (r.Workload, r.Level)))
         {
@@ -34,7 +34,7 @@ public static class Report
                 sb.AppendLine(CultureInfo.InvariantCulture,
                     $"| {workload} | {variant} | {concurrency} | {attempts:0} | {bookings:0.#} | {Runner.Median(runs.Select(r => r.P50Ms)):0.0} | {Runner.Median(runs.Select(r => r.P95Ms)):0.0} | {Runner.Median(runs.Select(r => r.P99Ms)):0.0} "
                     + $"| {Ratio(attempts, baseAttempts)} | {Ratio(bookings, baseBookings)} | {string.Join(", ", refusals)} "
-                    + $"| {Runner.Median(runs.Select(r => r.ProcessCores)):0.00} / {Runner.Median(runs.Select(r => r.MachineBusy)):P0} | {string.Join("/", runs.Select(r => r.Overlaps?.ToString(CultureInfo.InvariantCulture) ?? "-"))} |");
+                    + $"| {Runner.Median(runs.Select(r => r.ProcessCores)):0.00} / {Runner.Median(runs.Select(r => r.PostgresCores)):0.00}, {Runner.Median(runs.Select(r => r.MachineBusy)):P0}, {Runner.Median(runs.Select(r => r.LoadAverage)):0.0} | {string.Join("/", runs.Select(r => r.Overlaps?.ToString(CultureInfo.InvariantCulture) ?? "-"))} |");
             }
         }
         return sb.ToString();

@@ -14,7 +14,9 @@ public sealed record RunResult(
     IReadOnlyDictionary<string, long> Refusals,
     long Errors,
     double ProcessCores,
+    double PostgresCores,
     double MachineBusy,
+    double LoadAverage,
     long? Overlaps)
 {
     public double AttemptsPerSecond => Attempts / Seconds;
@@ -33,9 +35,10 @@ public static class Runner
         {
             await DriveAsync(driver, streams, warmup, ct);
         }
+        var load = CpuSample.LoadAverage();
         var cpu = CpuSample.Take();
         var stats = await DriveAsync(driver, streams, measure, ct);
-        var (cores, busy) = CpuSample.Since(cpu);
+        var (cores, pgCores, busy) = CpuSample.Since(cpu);
 
         var all = new long[stats.Sum(s => s.Latencies.Count)];
         var at = 0;
@@ -54,7 +57,7 @@ public static class Runner
         return new RunResult(
             all.Length, stats.Sum(s => s.Bookings), measure.TotalSeconds,
             Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99), all.Length == 0 ? 0 : Ms(all[^1]),
-            refusals, errors, cores, busy, null);
+            refusals, errors, cores, pgCores, busy, load, null);
     }
 
     private sealed class CallerStats
