@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime.Serialization.SystemTextJson;
 using Orleans.Serialization;
@@ -21,8 +22,30 @@ public static class Serialization
 
     private static JsonSerializerOptions CreateJsonOptions()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.General);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.General)
+        {
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DataOnly } },
+        };
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         return options;
+    }
+
+    /// <summary>
+    /// Domain records carry their data in settable (init) properties; read-only properties such as
+    /// <c>Clinic.Zone</c> or <c>Refusal.Code</c> are derived from it and are not written.
+    /// </summary>
+    private static void DataOnly(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object || !IsCarriedAsJson(typeInfo.Type))
+        {
+            return;
+        }
+        for (var i = typeInfo.Properties.Count - 1; i >= 0; i--)
+        {
+            if (typeInfo.Properties[i].Set is null)
+            {
+                typeInfo.Properties.RemoveAt(i);
+            }
+        }
     }
 }
