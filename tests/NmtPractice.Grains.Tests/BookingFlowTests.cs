@@ -279,3 +279,31 @@ public sealed class SerializationTests(ClusterFixture fixture)
         Assert.Equal(clinic.OpeningHours[0].Hours, roundTrip.OpeningHours[0].Hours);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class CoordinatorFailureTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Reservations_of_a_coordinator_that_died_expire_by_themselves()
+    {
+        var chain = new TestChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+        var clinic = await chain.Clinic("a", rooms: 1);
+        var therapist = await chain.Therapist("t", clinic.Id);
+        var date = TestChain.FutureDate();
+        var start = TestChain.At(date, 10);
+        var treatment = new Interval(start, start + Duration.FromHours(1));
+        // A coordinator reserves the therapist and the only room, then dies before writing the ledger.
+        var orphan = Guid.NewGuid();
+        var tentative = new Tentative(orphan, orphan, ClusterFixture.Clock.GetCurrentInstant() + Reservations.TentativeLifetime, null, "orphan");
+        Assert.Null(await fixture.Grains.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapist.Id, date)).Reserve(clinic.Id, treatment, TravelMatrix.Standard, tentative));
+        Assert.NotNull((await fixture.Grains.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date)).Reserve(clinic, TestChain.Nmt60, null, treatment, tentative)).RoomId);
+
+        var whileReserved = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, start);
+        ClusterFixture.Clock.Advance(Reservations.TentativeLifetime + Duration.FromSeconds(1));
+        var afterExpiry = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c2")).Id, start);
+
+        Assert.Equal(RefusalReason.TherapistBusy, whileReserved.Refusal?.Reason);
+        Assert.True(afterExpiry.IsOk, afterExpiry.Refusal?.Message);
+        Assert.Null(await fixture.Ledger.GetAsync(orphan));
+    }
+}

@@ -6,4 +6,5 @@ global using NmtPractice.Domain.Scheduling;
 global using NmtPractice.Domain.Staff;
 global using NmtPractice.Domain.Time;
 global using NmtPractice.Grains;
+global using NmtPractice.Grains.Calendars;
 global using NodaTime;
