@@ -1,0 +1,68 @@
+namespace NmtPractice.Server;
+
+/// <summary>
+/// The server's settings, section <c>Nmt</c> (appsettings.json, environment variables <c>NMT__SILOPORT</c>..., or
+/// command line <c>--Nmt:SiloPort 11112</c>). The database is <c>ConnectionStrings:Nmt</c>; without it the server runs
+/// the embedded default (a private PostgreSQL in <see cref="DataDirectory"/>).
+/// </summary>
+public sealed class NmtOptions
+{
+    public const string Section = "Nmt";
+    public const string ConnectionStringName = "Nmt";
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary><c>silo+gateway</c> (default), <c>silo</c> (no API), or <c>gateway</c> (API over an external Orleans client).</summary>
+    public string Role { get; set; } = ServerRole.SiloAndGateway;
+
+    /// <summary>Embedded mode only: where the private PostgreSQL keeps its data (relative to the working directory).</summary>
+    public string DataDirectory { get; set; } = "./.data/nmt";
+
+    /// <summary>Embedded mode only: the private PostgreSQL's port on 127.0.0.1 (0: a free one).</summary>
+    public int EmbeddedPostgresPort { get; set; }
+
+    public string ClusterId { get; set; } = "nmt";
+
+    public string ServiceId { get; set; } = "nmt-practice";
+
+    /// <summary>The address other silos and clients reach this silo at.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface rather than only <see cref="AdvertisedAddress"/> (containers).</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
+
+    /// <summary>Silo-to-silo port; 0 picks a free one. Unset: 11111 in cluster mode, a free one in embedded mode.</summary>
+    public int? SiloPort { get; set; }
+
+    /// <summary>Orleans gateway port for external clients (gateway role processes); 0 picks a free one. Unset: 30000 in cluster mode, a free one in embedded mode.</summary>
+    public int? GatewayPort { get; set; }
+
+    /// <summary>Silos apply the database migrations at start-up (idempotent, under an advisory lock).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>Seed the demo chain after start-up (idempotent).</summary>
+    public bool Demo { get; set; }
+
+    public OtlpOptions Otlp { get; set; } = new();
+}
+
+/// <summary>OpenTelemetry export; off unless an endpoint is set here or in OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
+public sealed class OtlpOptions
+{
+    public string? Endpoint { get; set; }
+
+    /// <summary><c>grpc</c> (default) or <c>http/protobuf</c>; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.</summary>
+    public string? Protocol { get; set; }
+}
+
+public static class ServerRole
+{
+    public const string SiloAndGateway = "silo+gateway";
+    public const string Silo = "silo";
+    public const string Gateway = "gateway";
+
+    public static bool HostsSilo(string role) => role is SiloAndGateway or Silo;
+
+    public static bool ServesApi(string role) => role is SiloAndGateway or Gateway;
+
+    public static bool IsKnown(string role) => role is SiloAndGateway or Silo or Gateway;
+}

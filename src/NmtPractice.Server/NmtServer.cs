@@ -1,0 +1,307 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using NmtPractice.Api;
+using NmtPractice.Grains.Infrastructure;
+using NmtPractice.Persistence;
+using NmtPractice.Persistence.LocalPostgres;
+using NmtPractice.Persistence.OrleansAdoNet;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace NmtPractice.Server;
+
+/// <summary>
+/// One NmtPractice server process: an Orleans silo and/or the gRPC gateway, on a PostgreSQL given by
+/// <c>ConnectionStrings:Nmt</c> (cluster mode, ADO.NET clustering) or, without one, on an embedded private PostgreSQL
+/// in the data directory (started here, stopped on dispose). Program.cs runs it; tests start it in-process.
+/// </summary>
+public sealed class NmtServer : IAsyncDisposable
+{
+    private readonly LocalPostgresCluster? _embedded;
+    private int _disposed;
+
+    private NmtServer(WebApplication app, NmtOptions options, string connectionString, LocalPostgresCluster? embedded)
+    {
+        App = app;
+        Options = options;
+        ConnectionString = connectionString;
+        _embedded = embedded;
+    }
+
+    public WebApplication App { get; }
+
+    public NmtOptions Options { get; }
+
+    /// <summary>The database the server runs on (the embedded one's in embedded mode).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The embedded PostgreSQL's data directory, or null in cluster mode.</summary>
+    public string? DataDirectory => _embedded?.DataDirectory;
+
+    /// <summary>The addresses Kestrel listens on (actual ports, also when configured as 0).</summary>
+    public IReadOnlyList<string> Urls => [.. App.Urls];
+
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>Builds the configuration the way the server reads it: appsettings.json, environment, command line.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = ServerArguments.Normalize(args),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+    /// <summary>
+    /// Starts the server: the embedded PostgreSQL when there is no connection string, migrations (silo roles), the
+    /// silo or Orleans client, and Kestrel. <paramref name="configureServices"/> runs before anything else is
+    /// registered (tests replace <see cref="IClock"/> there).
+    /// </summary>
+    public static async Task<NmtServer> StartAsync(string[] args, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default)
+    {
+        var builder = CreateBuilder(args);
+        configureServices?.Invoke(builder.Services);
+        var options = ReadOptions(builder.Configuration);
+        using var bootLoggers = CreateBootLoggers(builder.Configuration);
+        var logger = bootLoggers.CreateLogger<NmtServer>();
+
+        var (connectionString, embedded) = await OpenDatabaseAsync(builder.Configuration, options, logger, ct);
+        try
+        {
+            if (ServerRole.HostsSilo(options.Role) && options.MigrateOnStart)
+            {
+                await MigrateAsync(connectionString, bootLoggers.CreateLogger("NmtPractice.Migrations"), ct);
+            }
+
+            Configure(builder, options, connectionString, embedded is not null);
+            var app = builder.Build();
+            if (ServerRole.ServesApi(options.Role))
+            {
+                app.MapNmtApi();
+            }
+            else
+            {
+                app.MapOperations();
+            }
+
+            var server = new NmtServer(app, options, connectionString, embedded);
+            embedded = null;
+            try
+            {
+                await app.StartAsync(ct);
+                server.LogStarted();
+                if (options.Demo)
+                {
+                    await DemoChain.SeedAsync(app.Services, ct);
+                }
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+            return server;
+        }
+        finally
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Applies the migrations to the configured database (or the embedded one) and stops.</summary>
+    public static async Task MigrateOnlyAsync(string[] args, CancellationToken ct = default)
+    {
+        var builder = CreateBuilder(args);
+        var options = ReadOptions(builder.Configuration);
+        using var bootLoggers = CreateBootLoggers(builder.Configuration);
+        var logger = bootLoggers.CreateLogger<NmtServer>();
+        var (connectionString, embedded) = await OpenDatabaseAsync(builder.Configuration, options, logger, ct);
+        try
+        {
+            await MigrateAsync(connectionString, bootLoggers.CreateLogger("NmtPractice.Migrations"), ct);
+            logger.LogInformation("Migrations applied");
+        }
+        finally
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM, or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => App.WaitForShutdownAsync(ct);
+
+    /// <summary>Stops Kestrel and the silo (leaving the cluster gracefully), then the embedded PostgreSQL.</summary>
+    public async Task StopAsync(CancellationToken ct = default) => await App.StopAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            await App.StopAsync();
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            if (_embedded is not null)
+            {
+                await _embedded.DisposeAsync();
+            }
+        }
+    }
+
+    internal static NmtOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(NmtOptions.Section).Get<NmtOptions>() ?? new NmtOptions();
+        options.Role = options.Role.Trim().ToLowerInvariant();
+        if (!ServerRole.IsKnown(options.Role))
+        {
+            throw new InvalidOperationException(
+                $"Nmt:Role '{options.Role}' is not one of {ServerRole.SiloAndGateway}, {ServerRole.Silo}, {ServerRole.Gateway}.");
+        }
+        return options;
+    }
+
+    private static ILoggerFactory CreateBootLoggers(IConfiguration configuration) =>
+        LoggerFactory.Create(b => b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
+
+    private static async Task<(string ConnectionString, LocalPostgresCluster? Embedded)> OpenDatabaseAsync(
+        IConfiguration configuration, NmtOptions options, ILogger logger, CancellationToken ct)
+    {
+        var connectionString = configuration.GetConnectionString(NmtOptions.ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            return (connectionString, null);
+        }
+        if (options.Role != ServerRole.SiloAndGateway)
+        {
+            throw new InvalidOperationException(
+                $"Role '{options.Role}' needs a shared database: set ConnectionStrings:Nmt (environment ConnectionStrings__Nmt).");
+        }
+        var dataDirectory = Path.GetFullPath(options.DataDirectory, Environment.CurrentDirectory);
+        logger.LogInformation("No ConnectionStrings:Nmt: starting the embedded PostgreSQL with data in {DataDirectory}", dataDirectory);
+        var cluster = await LocalPostgresCluster.StartAsync(
+            new LocalPostgresOptions
+            {
+                DataDirectory = Path.Combine(dataDirectory, "postgres"),
+                Port = options.EmbeddedPostgresPort,
+                DatabaseName = "nmt",
+                KeepData = true,
+            },
+            logger,
+            ct);
+        return (cluster.ConnectionString, cluster);
+    }
+
+    private static async Task MigrateAsync(string connectionString, ILogger logger, CancellationToken ct)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await Migrator.ApplyAsync(dataSource, logger, ct);
+    }
+
+    private static void Configure(WebApplicationBuilder builder, NmtOptions options, string connectionString, bool embedded)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(NmtOptions.DefaultUrl);
+        }
+        // gRPC without TLS needs HTTP/2 only (h2c); Kestrel:EndpointDefaults:Protocols can still override it.
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        if (ServerRole.HostsSilo(options.Role))
+        {
+            var siloPort = Port(options.SiloPort, embedded ? 0 : 11111);
+            var gatewayPort = Port(options.GatewayPort, embedded ? 0 : 30000);
+            builder.UseOrleans(silo =>
+            {
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), siloPort, gatewayPort, options.ListenOnAnyHostAddress);
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = OrleansAdoNetSchema.Invariant;
+                    o.ConnectionString = connectionString;
+                });
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = OrleansAdoNetSchema.Invariant;
+                    o.ConnectionString = connectionString;
+                });
+                silo.AddNmtPractice(connectionString);
+                silo.AddActivityPropagation();
+            });
+        }
+        else
+        {
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = OrleansAdoNetSchema.Invariant;
+                    o.ConnectionString = connectionString;
+                });
+                client.AddNmtPractice();
+                client.AddActivityPropagation();
+            });
+            // Listings read the ledger directly; the silo registers these itself.
+            builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "nmt-ledger" }.Build());
+            builder.Services.TryAddSingleton<AppointmentLedger>();
+        }
+
+        builder.Services.AddNmtApi();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddNmtTelemetry(options);
+    }
+
+    /// <summary>The configured port; 0 picks a free one now (Orleans must advertise a real port).</summary>
+    private static int Port(int? configured, int fallback)
+    {
+        var port = configured ?? fallback;
+        if (port != 0)
+        {
+            return port;
+        }
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void LogStarted()
+    {
+        var logger = App.Services.GetRequiredService<ILogger<NmtServer>>();
+        var database = new NpgsqlConnectionStringBuilder(ConnectionString);
+        logger.LogInformation(
+            "NmtPractice {Role} started: gRPC (HTTP/2 without TLS) on {Urls}; database {Database} on {Host}:{Port}; data directory {DataDirectory}",
+            Options.Role,
+            string.Join(", ", Urls),
+            database.Database,
+            database.Host,
+            database.Port,
+            DataDirectory ?? "(cluster mode: the database's)");
+    }
+}

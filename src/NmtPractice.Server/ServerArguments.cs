@@ -1,0 +1,67 @@
+namespace NmtPractice.Server;
+
+public enum ServerCommand
+{
+    /// <summary>Run the server until Ctrl+C (the default).</summary>
+    Serve,
+    /// <summary>Apply the database migrations and exit.</summary>
+    Migrate,
+    /// <summary>Start, seed the demo chain, stop.</summary>
+    Demo,
+}
+
+/// <summary>
+/// The command line: an optional command (<c>serve</c>, <c>migrate</c>, <c>demo</c>) and .NET configuration
+/// arguments (<c>--Nmt:SiloPort 11112</c>, <c>--urls http://127.0.0.1:5081</c>, <c>--ConnectionStrings:Nmt "..."</c>),
+/// plus the shorthands <c>--data-dir DIR</c>, <c>--role ROLE</c>, <c>--connection-string CS</c> and the flag <c>--demo</c>.
+/// </summary>
+public static class ServerArguments
+{
+    private static readonly Dictionary<string, string> Shorthands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["--data-dir"] = "--Nmt:DataDirectory",
+        ["--role"] = "--Nmt:Role",
+        ["--connection-string"] = "--ConnectionStrings:Nmt",
+    };
+
+    public static ServerCommand Command(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args.Length > 0 && !args[0].StartsWith('-') && Enum.TryParse<ServerCommand>(args[0], ignoreCase: true, out var command)
+            ? command
+            : ServerCommand.Serve;
+    }
+
+    /// <summary>The arguments for the configuration system: the command word dropped, shorthands expanded.</summary>
+    public static string[] Normalize(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var result = new List<string>(args.Length + 1);
+        var start = args.Length > 0 && !args[0].StartsWith('-') && Enum.TryParse<ServerCommand>(args[0], ignoreCase: true, out _) ? 1 : 0;
+        for (var i = start; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (string.Equals(arg, "--demo", StringComparison.OrdinalIgnoreCase))
+            {
+                result.Add("--Nmt:Demo=true");
+                continue;
+            }
+            var (name, value) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
+            if (Shorthands.TryGetValue(name, out var key))
+            {
+                if (value is null)
+                {
+                    if (i + 1 >= args.Length)
+                    {
+                        throw new ArgumentException($"{name} needs a value.", nameof(args));
+                    }
+                    value = args[++i];
+                }
+                result.Add($"{key}={value}");
+                continue;
+            }
+            result.Add(arg);
+        }
+        return [.. result];
+    }
+}
