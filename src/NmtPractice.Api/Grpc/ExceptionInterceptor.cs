@@ -58,11 +58,36 @@ public sealed class ExceptionInterceptor(ILogger<ExceptionInterceptor> logger) :
         }
     }
 
-    /// <summary>True when the cause is an unreachable or overloaded cluster or database rather than the request.</summary>
-    public static bool IsUnavailable(Exception e) =>
-        Find<TimeoutException>(e) is not null
-        || Find<OrleansException>(e) is not null
-        || Find<NpgsqlException>(e) is { } npgsql && (npgsql is not PostgresException || npgsql.IsTransient);
+    /// <summary>
+    /// True when the cause is an unreachable or overloaded cluster or database rather than a fault of ours: a timeout,
+    /// a connection-level Npgsql error (not a PostgresException unless transient), a socket error, or an Orleans
+    /// exception that wraps nothing else (no silo, message rejected). An Orleans exception wrapping another kind of
+    /// error (say, grain state that cannot be read) is a fault: INTERNAL, logged.
+    /// </summary>
+    public static bool IsUnavailable(Exception e)
+    {
+        for (var depth = 0; depth < 8; depth++)
+        {
+            switch (e)
+            {
+                case TimeoutException or System.Net.Sockets.SocketException:
+                    return true;
+                case NpgsqlException npgsql:
+                    return npgsql is not PostgresException || npgsql.IsTransient;
+                case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                    e = aggregate.InnerExceptions[0];
+                    continue;
+                case OrleansException when e.InnerException is null:
+                    return true;
+                case OrleansException:
+                    e = e.InnerException!;
+                    continue;
+                default:
+                    return false;
+            }
+        }
+        return false;
+    }
 
     private static T? Find<T>(Exception? e)
         where T : Exception
