@@ -1,0 +1,4 @@
+global using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+global using Grpc.Core;
+global using NmtPractice.Api.V1;
+global using NodaTime;

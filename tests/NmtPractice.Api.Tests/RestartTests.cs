@@ -1,0 +1,111 @@
+using Grpc.Net.Client;
+using NmtPractice.Server;
+
+namespace NmtPractice.Api.Tests;
+
+/// <summary>The embedded default: a server restarted on the same data directory still has its clinics and bookings.</summary>
+public sealed class RestartTests
+{
+    private const string ClinicId = "restart-clinic";
+
+    [Fact]
+    public async Task Restarting_the_embedded_server_on_its_data_directory_keeps_clients_and_bookings()
+    {
+        await WithDataDirectoryAsync(async args =>
+        {
+            Appointment booked;
+            await using (var server = await NmtServer.StartAsync(args))
+            {
+                Assert.StartsWith(args[1], server.DataDirectory);
+                using var channel = GrpcChannel.ForAddress(server.Urls[0]);
+                booked = await SetUpAndBookAsync(channel);
+            }
+
+            await using (var server = await NmtServer.StartAsync(args))
+            {
+                using var channel = GrpcChannel.ForAddress(server.Urls[0]);
+                var bookings = new BookingService.BookingServiceClient(channel);
+                Assert.Equal(booked, await bookings.GetAppointmentAsync(new GetAppointmentRequest { AppointmentId = booked.AppointmentId }));
+                var listed = await bookings.ListClientAppointmentsAsync(new ListClientAppointmentsRequest { ClientId = "restart-client" });
+                Assert.Equal(booked.AppointmentId, Assert.Single(listed.Appointments).AppointmentId);
+                var client = await new ClientService.ClientServiceClient(channel).GetClientAsync(new GetClientRequest { ClientId = "restart-client" });
+                Assert.Equal("C", client.FamilyName);
+            }
+        });
+    }
+
+    [Fact(Skip = "Grain storage (Newtonsoft JSON with type names) cannot read a stored clinic back: it stored the computed Clinic.Zone "
+        + "(NodaTime.TimeZones.CachedDateTimeZone) and compiler-synthesized collection types (after UpsertRoom), which the Orleans type "
+        + "allow-list refuses. Reported to the lead with the fix (an STJ grain storage serializer in NmtSilo); unskip when fixed.")]
+    public async Task Restarting_the_embedded_server_keeps_clinics_their_rooms_and_the_idempotency_of_bookings()
+    {
+        await WithDataDirectoryAsync(async args =>
+        {
+            Appointment booked;
+            await using (var server = await NmtServer.StartAsync(args))
+            {
+                using var channel = GrpcChannel.ForAddress(server.Urls[0]);
+                booked = await SetUpAndBookAsync(channel);
+                await new ClinicService.ClinicServiceClient(channel).UpsertRoomAsync(
+                    new UpsertRoomRequest { ClinicId = ClinicId, RoomId = "r2", Name = "Room 2", Features = { "quiet" } });
+            }
+
+            await using (var server = await NmtServer.StartAsync(args))
+            {
+                using var channel = GrpcChannel.ForAddress(server.Urls[0]);
+                var clinic = await new ClinicService.ClinicServiceClient(channel).GetClinicAsync(new GetClinicRequest { ClinicId = ClinicId });
+                Assert.Equal(["r1", "r2"], clinic.Rooms.Select(r => r.RoomId).Order());
+                var therapist = await new StaffService.StaffServiceClient(channel).GetTherapistAsync(new GetTherapistRequest { TherapistId = "restart-therapist" });
+                Assert.Single(therapist.Rosters);
+                var retried = await new BookingService.BookingServiceClient(channel).BookAsync(NewBooking(booked.Start));
+                Assert.Equal(booked.AppointmentId, retried.AppointmentId);
+            }
+        });
+    }
+
+    private static async Task WithDataDirectoryAsync(Func<string[], Task> test)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("nmt-restart-").FullName;
+        try
+        {
+            await test(["--data-dir", dataDirectory, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<Appointment> SetUpAndBookAsync(GrpcChannel channel)
+    {
+        var clinic = new CreateClinicRequest
+        {
+            ClinicId = ClinicId, Name = "Restart", TimeZone = "America/New_York",
+            Rooms = { new V1.Room { RoomId = "r1", Name = "Room 1" } },
+            Services = { new V1.Service { ServiceId = "trigger", Name = "Trigger-point therapy", DurationMinutes = 30 } },
+        };
+        var roster = new V1.Roster { ClinicId = ClinicId, CycleWeeks = 1, AnchorDate = "2026-01-05" };
+        foreach (var day in Enumerable.Range(1, 7))
+        {
+            clinic.OpeningHours.Add(new V1.OpeningRange { Day = (V1.DayOfWeek)day, Start = "00:00", End = "24:00" });
+            roster.Shifts.Add(new RosterShift { Day = (V1.DayOfWeek)day, Start = "00:00", End = "24:00" });
+        }
+        await new ClinicService.ClinicServiceClient(channel).CreateClinicAsync(clinic);
+        await new StaffService.StaffServiceClient(channel).CreateTherapistAsync(new CreateTherapistRequest { TherapistId = "restart-therapist", Name = "T", Rosters = { roster } });
+        await new ClientService.ClientServiceClient(channel).RegisterClientAsync(new RegisterClientRequest { Client = new V1.Client { ClientId = "restart-client", GivenName = "R", FamilyName = "C" } });
+        var inTwoDays = SystemClock.Instance.GetCurrentInstant().Plus(Duration.FromDays(2));
+        var start = NmtPractice.Api.Grpc.WireFormat.ToTimestamp(Instant.FromUnixTimeSeconds(inTwoDays.ToUnixTimeSeconds() / 3600 * 3600));
+        return await new BookingService.BookingServiceClient(channel).BookAsync(NewBooking(start));
+    }
+
+    private static BookRequest NewBooking(Timestamp start) => new()
+    {
+        RequestId = "restart-1", ClinicId = ClinicId, ServiceId = "trigger", ClientId = "restart-client", Start = start,
+    };
+}
