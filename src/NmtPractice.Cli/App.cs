@@ -25,7 +25,7 @@ public sealed class App
         _stdout = stdout;
         _stderr = stderr;
         _environment = environment;
-        _console = console ?? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        _console = console ?? StandardConsole(stdout, environment);
         Root = new RootCommand(
             "nmt: the NmtPractice command line for front desks and managers. Talks to an NmtPractice server over gRPC.\n" +
             "Times you type without an offset (2026-12-01T10:00) are read in the clinic's time zone; tables show times\n" +
@@ -45,6 +45,20 @@ public sealed class App
     }
 
     public RootCommand Root { get; }
+
+    /// <summary>
+    /// Spectre's console over stdout. On a terminal it measures the window; redirected (a pipe, a file) it would assume
+    /// 80 columns and wrap ids, so it takes $COLUMNS or 200 instead.
+    /// </summary>
+    private static IAnsiConsole StandardConsole(TextWriter stdout, Func<string, string?> environment)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        if (System.Console.IsOutputRedirected)
+        {
+            console.Profile.Width = int.TryParse(environment("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns > 0 ? columns : 200;
+        }
+        return console;
+    }
 
     public Option<string?> ServerOption { get; } = new("--server", "-s")
     {

@@ -133,8 +133,11 @@ public sealed class RenderingTests
         DayView.Render(console, Soho(), new LocalDate(2026, 12, 1), [Appt("a1", "r1", 9, AppointmentStatus.Booked), Appt("a2", "r1", 11, AppointmentStatus.Booked)]);
         var output = console.Output;
         Assert.Contains("Soho (soho) · Tue 2026-12-01 · open 09:00–17:00 · times in Europe/London", output, StringComparison.Ordinal);
-        Assert.Contains("Room 1 (r1) · hydraulic-table", output, StringComparison.Ordinal);
-        Assert.Contains("Room 2 (r2)  no appointments", output, StringComparison.Ordinal);
+        var lines = output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("Room 1 (r1)", StringComparison.Ordinal) && l.Contains("09:00–10:00", StringComparison.Ordinal) && l.Contains("a1", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("hydraulic-table", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("a2", StringComparison.Ordinal) && l.Contains("11:00–12:00", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Room 2 (r2)", StringComparison.Ordinal) && l.Contains("no appointments", StringComparison.Ordinal));
         Assert.True(output.IndexOf("a1", StringComparison.Ordinal) < output.IndexOf("a2", StringComparison.Ordinal));
         Assert.Contains("██████░░░░░░░░░░░░░░░░░░", output, StringComparison.Ordinal);
         Assert.Contains("25%", output, StringComparison.Ordinal);

@@ -64,31 +64,38 @@ public static class DayView
         var ranges = clinic.OpeningHours.Where(h => h.Day == day).OrderBy(h => h.Start, StringComparer.Ordinal).Select(h => $"{h.Start}–{h.End}").ToList();
         var hours = closure is not null ? $"closed{(closure.Reason.Length > 0 ? ": " + closure.Reason : "")}"
             : ranges.Count == 0 ? "closed" : "open " + string.Join(", ", ranges);
-        console.Write(new Rule($"[bold]{Markup.Escape(clinic.Name)}[/] ({Markup.Escape(clinic.ClinicId)}) · {date.ToString("ddd uuuu-MM-dd", CultureInfo.InvariantCulture)} · {Markup.Escape(hours)} · times in {Markup.Escape(zone.Id)}").LeftJustified());
+        console.Write(new Markup($"[bold]{Markup.Escape(clinic.Name)}[/] ({Markup.Escape(clinic.ClinicId)}) · {date.ToString("ddd uuuu-MM-dd", CultureInfo.InvariantCulture)} · {Markup.Escape(hours)} · times in {Markup.Escape(zone.Id)}\n"));
         var use = Utilisation(clinic, date, appointments);
-        foreach (var room in use)
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var h in new[] { "Room", "Time", "Service", "Therapist", "Client", "Status", "Appointment" })
         {
+            table.AddColumn(new TableColumn($"[bold]{h}[/]").NoWrap());
+        }
+        for (var i = 0; i < use.Count; i++)
+        {
+            var room = use[i];
             var features = clinic.Rooms.FirstOrDefault(r => r.RoomId == room.RoomId)?.Features ?? [];
+            var label = $"{room.Name} ({room.RoomId}){(features.Count > 0 ? "\n" + string.Join(", ", features) : "")}";
             var inRoom = appointments.Where(a => a.RoomId == room.RoomId).OrderBy(a => Times.ToInstant(a.Start)).ToList();
-            var title = $"{room.Name} ({room.RoomId}){(features.Count > 0 ? " · " + string.Join(", ", features) : "")}";
+            if (i > 0)
+            {
+                table.AddEmptyRow();
+            }
             if (inRoom.Count == 0)
             {
-                console.Write(new Markup($"[bold]{Markup.Escape(title)}[/]  [grey]no appointments[/]\n"));
+                table.AddRow(new Text(label), new Markup("[grey]no appointments[/]"), Text.Empty, Text.Empty, Text.Empty, Text.Empty, Text.Empty);
                 continue;
             }
-            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(title));
-            foreach (var h in new[] { "Time", "Service", "Therapist", "Client", "Status", "Appointment" })
+            for (var j = 0; j < inRoom.Count; j++)
             {
-                table.AddColumn(h);
+                var a = inRoom[j];
+                table.AddRow(new Text(j == 0 ? label : ""), new Text(Times.Range(a.Start, a.End, zone)), new Text(a.ServiceId), new Text(a.TherapistId),
+                    new Text(a.ClientId), new Markup(Summaries.StatusMarkup(a)), new Text(a.AppointmentId));
             }
-            foreach (var a in inRoom)
-            {
-                table.AddRow(new Text(Times.Range(a.Start, a.End, zone)), new Text(a.ServiceId), new Text(a.TherapistId), new Text(a.ClientId),
-                    new Markup(Summaries.StatusMarkup(a)), new Text(a.AppointmentId));
-            }
-            console.Write(table);
         }
-        var chart = new Table().Border(TableBorder.None).Title("[bold]Room utilisation[/]").HideHeaders();
+        console.Write(table);
+        console.Write(new Markup("[bold]Room utilisation[/] (treatment time of live appointments / opening time)\n"));
+        var chart = new Table().Border(TableBorder.None).HideHeaders();
         chart.AddColumn("Room").AddColumn("Bar").AddColumn(new TableColumn("%").RightAligned()).AddColumn("Minutes");
         foreach (var room in use)
         {

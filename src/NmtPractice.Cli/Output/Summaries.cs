@@ -9,8 +9,9 @@ public static class Summaries
     /// Day/time ranges with the same times on consecutive days folded together: "mon-fri 09:00–17:00, sat 10:00–14:00".
     /// A rotating roster's weeks are prefixed ("w1 mon 09:00–13:00").
     /// </summary>
-    public static string Weekly(IEnumerable<(int Week, Api.V1.DayOfWeek Day, string Start, string End)> ranges)
+    public static string Weekly(IEnumerable<(int Week, Api.V1.DayOfWeek Day, string Start, string End)> ranges, bool showWeeks = false)
     {
+        ranges = [.. ranges];
         var parts = new List<string>();
         foreach (var group in ranges.GroupBy(r => (r.Week, r.Start, r.End)).OrderBy(g => g.Key.Week).ThenBy(g => g.Min(r => r.Day)).ThenBy(g => g.Key.Start, StringComparer.Ordinal))
         {
@@ -26,7 +27,7 @@ public static class Summaries
                 runs.Add(j == i ? DayNames[days[i]] : $"{DayNames[days[i]]}-{DayNames[days[j]]}");
                 i = j + 1;
             }
-            var week = group.Key.Week > 0 || ranges.Any(r => r.Week > 0) ? $"w{group.Key.Week} " : "";
+            var week = showWeeks || ranges.Any(r => r.Week > 0) ? $"w{group.Key.Week} " : "";
             parts.Add($"{week}{string.Join(",", runs)} {group.Key.Start}–{group.Key.End}");
         }
         return parts.Count == 0 ? "closed" : string.Join(", ", parts);
@@ -34,7 +35,9 @@ public static class Summaries
 
     public static string Opening(IEnumerable<OpeningRange> hours) => Weekly(hours.Select(h => (0, h.Day, h.Start, h.End)));
 
-    public static string Shifts(IEnumerable<RosterShift> shifts) => Weekly(shifts.Select(s => (s.Week, s.Day, s.Start, s.End)));
+    /// <summary>A roster's shifts; weeks are numbered whenever the cycle is longer than one week.</summary>
+    public static string Shifts(IEnumerable<RosterShift> shifts, int cycleWeeks = 1) =>
+        Weekly(shifts.Select(s => (s.Week, s.Day, s.Start, s.End)), cycleWeeks > 1);
 
     /// <summary>FHIR's status words: pending, booked, arrived, fulfilled, cancelled, noshow.</summary>
     public static string Status(AppointmentStatus status) => status switch

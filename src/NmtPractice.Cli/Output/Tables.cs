@@ -15,10 +15,15 @@ public static class Tables
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var h in headers)
         {
-            table.AddColumn(new TableColumn(new Markup($"[bold]{Markup.Escape(h)}[/]")));
+            // Ids never wrap: they are what people copy into the next command.
+            var column = new TableColumn(new Markup($"[bold]{Markup.Escape(h)}[/]"));
+            table.AddColumn(IdColumns.Contains(h) ? column.NoWrap() : column);
         }
         return table;
     }
+
+    private static readonly HashSet<string> IdColumns =
+        ["Clinic", "Therapist", "Room", "Service", "Client", "Appointment", "Exception", "Time zone", "Zone", "Between", "And", "Start", "Time", "Day"];
 
     private static void Row(Table table, params string[] cells) => table.AddRow([.. cells.Select(c => (IRenderable)new Text(c))]);
 
@@ -111,7 +116,7 @@ public static class Tables
             {
                 var cycle = r.CycleWeeks <= 1 ? "weekly" : $"{r.CycleWeeks} weeks from {r.AnchorDate}";
                 var valid = r.ValidFrom.Length == 0 && r.ValidUntil.Length == 0 ? "always" : $"{Or(r.ValidFrom, "…")} to {Or(r.ValidUntil, "…")}";
-                Row(rosters, r.ClinicId, Summaries.Shifts(r.Shifts), cycle, valid);
+                Row(rosters, r.ClinicId, Summaries.Shifts(r.Shifts, r.CycleWeeks), cycle, valid);
             }
             console.Write(rosters);
         }
