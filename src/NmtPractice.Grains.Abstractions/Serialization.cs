@@ -20,12 +20,12 @@ public static class Serialization
     public static bool IsCarriedAsJson(Type type) =>
         type.Namespace is { } ns && (ns.StartsWith("NmtPractice.Domain", StringComparison.Ordinal) || ns == "NodaTime");
 
-    private static JsonSerializerOptions CreateJsonOptions()
+    private static JsonSerializerOptions CreateJsonOptions() => Configure(new JsonSerializerOptions(JsonSerializerDefaults.General));
+
+    /// <summary>Sets up <paramref name="options"/> the way NmtPractice writes JSON: NodaTime values, data properties only.</summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.General)
-        {
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DataOnly } },
-        };
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DataOnly } };
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         return options;
     }

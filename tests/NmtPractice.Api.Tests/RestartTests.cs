@@ -34,9 +34,7 @@ public sealed class RestartTests
         });
     }
 
-    [Fact(Skip = "Grain storage (Newtonsoft JSON with type names) cannot read a stored clinic back: it stored the computed Clinic.Zone "
-        + "(NodaTime.TimeZones.CachedDateTimeZone) and compiler-synthesized collection types (after UpsertRoom), which the Orleans type "
-        + "allow-list refuses. Reported to the lead with the fix (an STJ grain storage serializer in NmtSilo); unskip when fixed.")]
+    [Fact]
     public async Task Restarting_the_embedded_server_keeps_clinics_their_rooms_and_the_idempotency_of_bookings()
     {
         await WithDataDirectoryAsync(async args =>

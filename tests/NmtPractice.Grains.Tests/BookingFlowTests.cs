@@ -307,3 +307,31 @@ public sealed class CoordinatorFailureTests(ClusterFixture fixture)
         Assert.Null(await fixture.Ledger.GetAsync(orphan));
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class StateTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Configuration_survives_deactivation_and_is_read_back_from_storage()
+    {
+        var chain = new TestChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+        var clinic = await chain.Clinic("a", "America/New_York");
+        var clinicGrain = fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id));
+        await clinicGrain.UpsertRoom(new Room("r9", "Room 9", ["quiet", "wheelchair-access"], []));
+        await clinicGrain.AddClosure(new Closure(new DateRange(new LocalDate(2027, 7, 4), new LocalDate(2027, 7, 4)), "Independence Day"));
+        var therapist = await chain.Therapist("t", clinic.Id);
+        var therapistGrain = fixture.Grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapist.Id));
+        var now = ClusterFixture.Clock.GetCurrentInstant();
+        await therapistGrain.AddException(new RosterException("leave-1", RosterExceptionKind.Leave, new Interval(now, now + Duration.FromDays(2)), null, "holiday"));
+        var before = (await clinicGrain.Get())!;
+
+        await fixture.Grains.GetGrain<Orleans.Runtime.IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var after = (await clinicGrain.Get())!;
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(before, Serialization.JsonOptions), System.Text.Json.JsonSerializer.Serialize(after, Serialization.JsonOptions));
+        Assert.Equal("America/New_York", after.TimeZoneId);
+        Assert.Contains(after.Rooms, r => r.Id == "r9" && r.Features.Contains("wheelchair-access"));
+        Assert.Equal("holiday", Assert.Single((await therapistGrain.Get())!.Exceptions).Note);
+        Assert.Contains(therapist.Id, await clinicGrain.RosteredTherapists());
+    }
+}

@@ -7,6 +7,8 @@ using Npgsql;
 using Orleans.Hosting;
 using Orleans.Serialization;
 using Orleans.Serialization.Cloning;
+using Orleans.Storage;
+using Microsoft.Extensions.Options;
 
 namespace NmtPractice.Grains.Infrastructure;
 
@@ -24,6 +26,7 @@ public static class NmtSilo
         {
             o.Invariant = OrleansAdoNetSchema.Invariant;
             o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = StateSerializer;
         });
         AddSerialization(silo.Services);
         silo.AddIncomingGrainCallFilter<LedgerExceptionFilter>();
@@ -44,6 +47,19 @@ public static class NmtSilo
     {
         AddSerialization(client.Services);
         return client;
+    }
+
+    /// <summary>
+    /// Grain state is stored as plain JSON (System.Text.Json, data properties only, no .NET type names), so stored
+    /// state survives renames of compiler-generated collection types and can be read by an operator.
+    /// </summary>
+    public static IGrainStorageSerializer StateSerializer { get; } = CreateStateSerializer();
+
+    private static SystemTextJsonGrainStorageSerializer CreateStateSerializer()
+    {
+        var options = new SystemTextJsonGrainStorageSerializerOptions();
+        Serialization.Configure(options.JsonSerializerOptions);
+        return new SystemTextJsonGrainStorageSerializer(Options.Create(options));
     }
 
     private static void AddSerialization(IServiceCollection services)
