@@ -91,7 +91,7 @@ internal static class StaffCommands
         var clinic = Opts.Required("--clinic", "Clinic the roster is for");
         var shifts = Opts.Many("--shift", "[wN:]DAYS=HH:mm-HH:mm in clinic time, e.g. mon-fri=09:00-17:00 or w1:sat=10:00-14:00", "shift");
         var cycle = Opts.Number("--cycle-weeks", "Weeks in a rotating pattern (1 weekly, 2 fortnightly, at most 12) [default: 1]", "weeks");
-        var anchor = Opts.Optional("--anchor", "A date in week 0 of the cycle [default: --valid-from, else today's week]", "date");
+        var anchor = Opts.Optional("--anchor", "A date in week 0 of the cycle [default: --valid-from; for a weekly roster, today]", "date");
         var validFrom = Opts.Optional("--valid-from", "First date the roster applies (inclusive)", "date");
         var validUntil = Opts.Optional("--valid-until", "Last date the roster applies (inclusive)", "date");
         var requestId = Opts.RequestId();
@@ -111,9 +111,12 @@ internal static class StaffCommands
             {
                 var from = r.GetValue(validFrom) is { } f ? Args.Date(f, "--valid-from") : "";
                 var anchorDate = r.GetValue(anchor) is { } a ? Args.Date(a, "--anchor") : from;
-                if (cycleWeeks > 1 && anchorDate.Length == 0)
+                if (anchorDate.Length == 0)
                 {
-                    throw new CliUsageException("--anchor", "A rotating roster (--cycle-weeks above 1) needs --anchor or --valid-from to fix which week is week 0.");
+                    // A weekly pattern has one week, so any date anchors it; a rotating one needs the operator to say which week is week 0.
+                    anchorDate = cycleWeeks == 1
+                        ? SystemClock.Instance.GetCurrentInstant().InUtc().Date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture)
+                        : throw new CliUsageException("--anchor", "A rotating roster (--cycle-weeks above 1) needs --anchor or --valid-from to fix which week is week 0.");
                 }
                 request.Rosters.Add(new Roster
                 {
