@@ -63,7 +63,7 @@ public sealed class BenchOptions
                 case "--cold-clients": o.WarmClients = false; break;
                 case "--grain-keys": o.GrainKeys = NextInt(); break;
                 case "--profile": o.Profile = true; break;
-                case "--product-storage-serializer": GrainSilo.KeepProductStorageSerializer = true; break;
+                case "--binary-storage-serializer": GrainSilo.UseBinaryStorageSerializer = true; break;
                 case "--help" or "-h": throw new HelpRequestedException();
                 default: throw new ArgumentException($"Unknown option {name} (try --help).");
             }
@@ -120,7 +120,7 @@ public sealed class BenchOptions
           --search-queries N      availability searches measured (default 500); --no-search skips them
           --profile               (or NMT_BENCH_PROFILE=1) time grain calls and SQL commands inside the silo
           --seed N                random seed of the input streams
-          --product-storage-serializer  keep Orleans' default JSON grain-storage serializer (fails to re-read clinics today)
+          --binary-storage-serializer  store grain state with Orleans' binary serializer instead of the product's
 
         NMT_BENCH_POSTGRES=<connection string> uses that server instead of a private one (its database is wiped).
         """;
