@@ -38,6 +38,7 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 var ct = cts.Token;
 
 LocalPostgresCluster? cluster = null;
+string? tempRoot = null;
 string connectionString;
 if (!string.IsNullOrWhiteSpace(o.ConnectionString))
 {
@@ -50,7 +51,7 @@ else
     cluster = await LocalPostgresCluster.StartAsync(
         new LocalPostgresOptions
         {
-            DataDirectory = Path.Combine(Directory.CreateTempSubdirectory("nmtbench-").FullName, "data"),
+            DataDirectory = Path.Combine(tempRoot = Directory.CreateTempSubdirectory("nmtbench-").FullName, "data"),
             DatabaseName = "nmt_bench",
             KeepData = false,
             Fsync = true,
@@ -240,6 +241,10 @@ finally
     if (cluster is not null)
     {
         await cluster.DisposeAsync();
+    }
+    if (tempRoot is not null && Directory.Exists(tempRoot))
+    {
+        Directory.Delete(tempRoot, recursive: true);
     }
 }
 
