@@ -271,6 +271,7 @@ public sealed class NmtServer : IAsyncDisposable
             // Listings read the ledger directly; the silo registers these itself.
             builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "nmt-ledger" }.Build());
             builder.Services.TryAddSingleton<AppointmentLedger>();
+            builder.Services.TryAddSingleton<ClientDirectory>();
         }
 
         builder.Services.AddNmtApi();

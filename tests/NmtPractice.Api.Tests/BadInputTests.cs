@@ -223,7 +223,10 @@ public sealed class BadInputTests(ApiServerFixture api)
         yield return new("GetClient of an unknown client", async () => await clients.GetClientAsync(new GetClientRequest { ClientId = Unknown }), NotFound);
         yield return new("UpdateClient of an unknown client", async () => await clients.UpdateClientAsync(new UpdateClientRequest { Client = NewClient(c => c.ClientId = Unknown) }), NotFound);
         yield return new("UpdateClient with a malformed e-mail", async () => await clients.UpdateClientAsync(new UpdateClientRequest { Client = NewClient(c => { c.ClientId = clientId; c.Email = "a@b@c"; }) }), Invalid, "client.email");
-        yield return new("SearchClients (no projection yet)", async () => await clients.SearchClientsAsync(new SearchClientsRequest { Query = "x" }), StatusCode.Unimplemented);
+        yield return new("SearchClients without any criterion", async () => await clients.SearchClientsAsync(new SearchClientsRequest { Query = "  " }), Invalid, "query");
+        yield return new("SearchClients with a phone without digits", async () => await clients.SearchClientsAsync(new SearchClientsRequest { Phone = "--" }), Invalid, "phone");
+        yield return new("SearchClients with a huge name", async () => await clients.SearchClientsAsync(new SearchClientsRequest { Name = new string('n', 300) }), Invalid, "name");
+        yield return new("SearchClients with a forged page token", async () => await clients.SearchClientsAsync(new SearchClientsRequest { Name = "x", PageToken = "bm90LWEtdG9rZW4" }), Invalid, "page_token");
 
         // BookingService
         yield return new("SearchAvailability without from_date", async () => await bookings.SearchAvailabilityAsync(NewSearch(r => r.FromDate = "")), Invalid, "from_date");

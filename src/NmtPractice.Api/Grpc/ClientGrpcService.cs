@@ -1,10 +1,11 @@
+using NmtPractice.Persistence;
 using NmtPractice.Api.V1;
 using DomainClient = NmtPractice.Domain.Clients.Client;
 
 namespace NmtPractice.Api.Grpc;
 
 /// <summary>Clients' identity and contact details: validates, maps and calls the client grain.</summary>
-public sealed class ClientGrpcService(IGrainFactory grains, ILogger<ClientGrpcService> logger) : ClientService.ClientServiceBase
+public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory directory, ILogger<ClientGrpcService> logger) : ClientService.ClientServiceBase
 {
     public override async Task<V1.Client> RegisterClient(RegisterClientRequest request, ServerCallContext context)
     {
@@ -28,9 +29,65 @@ public sealed class ClientGrpcService(IGrainFactory grains, ILogger<ClientGrpcSe
         return MapClient((await Client(client.Id).Update(client)).OrThrow());
     }
 
-    public override Task<SearchClientsResponse> SearchClients(SearchClientsRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented,
-            "SearchClients is not implemented yet: it needs a client search projection (name, phone, e-mail) in PostgreSQL."));
+    public override async Task<SearchClientsResponse> SearchClients(SearchClientsRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize);
+        var after = Paging.KeyAfter(request.PageToken);
+        var (name, phone, email) = MapSearch(request);
+        var found = await directory.SearchAsync(name, phone, email, pageSize + 1, after, context.CancellationToken);
+        var page = found.Take(pageSize).ToList();
+        var response = new SearchClientsResponse { NextPageToken = found.Count > pageSize ? Paging.KeyToken(page[^1].ClientId) : "" };
+        response.Clients.AddRange(page.Select(MapSummary));
+        return response;
+    }
+
+    /// <summary>The search criteria: the explicit fields, plus the free-text query read as an e-mail, a phone number or a name.</summary>
+    private static (string? Name, string? Phone, string? Email) MapSearch(SearchClientsRequest r)
+    {
+        foreach (var (value, field) in new[] { (r.Query, "query"), (r.Name, "name"), (r.Phone, "phone"), (r.Email, "email") })
+        {
+            if (Validation.OptionalText(field, value, Validation.MaxNameLength) is { } refusal)
+            {
+                ApiErrors.ThrowRefused(refusal);
+            }
+        }
+        string? name = Blank(r.Name), phone = Blank(r.Phone), email = Blank(r.Email);
+        if (Blank(r.Query) is { } query)
+        {
+            if (query.Contains('@', StringComparison.Ordinal))
+            {
+                email ??= query;
+            }
+            else if (query.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')') && query.Any(char.IsAsciiDigit))
+            {
+                phone ??= query;
+            }
+            else
+            {
+                name = name is null ? query : $"{name} {query}";
+            }
+        }
+        if (phone is not null && !phone.Any(char.IsAsciiDigit))
+        {
+            ApiErrors.ThrowInvalid("phone", "A phone search needs digits.");
+        }
+        if (name is null && phone is null && email is null)
+        {
+            ApiErrors.ThrowInvalid("query", "Give a name, phone number or e-mail address to search for.");
+        }
+        return (name, phone, email);
+    }
+
+    private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static V1.Client MapSummary(ClientSummary c) => new()
+    {
+        ClientId = c.ClientId,
+        GivenName = c.GivenName,
+        FamilyName = c.FamilyName,
+        Phone = c.Phone ?? "",
+        Email = c.Email ?? "",
+    };
 
     private IClientGrain Client(string clientId) => grains.GetGrain<IClientGrain>(Keys.Client(clientId));
 

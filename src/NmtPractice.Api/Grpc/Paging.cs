@@ -47,6 +47,12 @@ public static class Paging
         return (page.Take(pageSize).ToList(), next);
     }
 
+    /// <summary>The key a keyset page token points after, or null for the first page.</summary>
+    public static string? KeyAfter(string pageToken) => Decode(pageToken, "k:");
+
+    /// <summary>The token of the page after <paramref name="lastKey"/>.</summary>
+    public static string KeyToken(string lastKey) => Encode("k:" + lastKey);
+
     private static int Offset(string pageToken)
     {
         var text = Decode(pageToken, "o:");
