@@ -36,6 +36,8 @@ public sealed class AppTests
     [InlineData("therapists exception remove anna leave-1")]
     [InlineData("travel set --default 30 --pair soho:camden=20")]
     [InlineData("clients register --given Ada --family Lovelace")]
+    [InlineData("clients search --name ada --phone 020")]
+    [InlineData("clients search ada@example.org")]
     [InlineData("availability --clinic soho --service nmt60 --from 2026-12-01 --to 2026-12-07 --therapist anna")]
     [InlineData("book --clinic soho --service nmt60 --client c1 --at 2026-12-01T10:00 --request-id r-1")]
     [InlineData("hold --clinic soho --service nmt60 --client c1 --at 2026-12-01T10:00Z --minutes 10")]
@@ -111,6 +113,10 @@ public sealed class AppTests
         using var doc = JsonDocument.Parse(run.Err);
         Assert.Equal(14, doc.RootElement.GetProperty("code").GetInt32());
     }
+
+    [Fact]
+    public async Task Search_without_criteria_exits_2() =>
+        Assert.Equal(ExitCodes.Usage, (await Nmt($"clients search --server {NoServer}")).ExitCode);
 
     [Fact]
     public async Task Zero_timeout_exits_2() => Assert.Equal(ExitCodes.Usage, (await Nmt($"clinics list --timeout 0 --server {NoServer}")).ExitCode);

@@ -87,14 +87,36 @@ internal static class ClientCommands
 
     private static Command Search(App app)
     {
-        var query = Opts.Id("query", "Part of a name, a phone number or an e-mail address");
+        var query = new Argument<string?>("query")
+        {
+            Description = "Search box text: an e-mail if it has '@', a phone number if it is digits, else words of a name",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var name = Opts.Optional("--name", "Every word somewhere in the name (case-insensitive)");
+        var phone = Opts.Optional("--phone", "Phone number (its digits)", "phone");
+        var email = Opts.Optional("--email", "E-mail address (exact, case-insensitive)", "email");
         var limit = new Option<int>("--limit") { Description = "At most this many clients", DefaultValueFactory = _ => 50, HelpName = "n" };
-        var search = new Command("search", "Find clients by name, phone or e-mail").With(query, limit);
+        var search = new Command("search", "Find clients by name, phone or e-mail (criteria given together must all match)").With(query, name, phone, email, limit);
         search.SetAction(app.Run(async (ctx, r, ct) =>
         {
-            var (clients, _) = await Opts.Pages(async token => await ctx.Clients.SearchClientsAsync(
-                    new SearchClientsRequest { Query = r.GetValue(query), PageSize = Math.Min(500, Math.Max(1, r.GetValue(limit))), PageToken = token }, ctx.Call(ct)), p => p.Clients, p => p.NextPageToken, r.GetValue(limit));
-            ctx.Print(new SearchClientsResponse { Clients = { clients } }, c => Tables.Clients(c, clients));
+            var request = new SearchClientsRequest
+            {
+                Query = r.GetValue(query) ?? "",
+                Name = r.GetValue(name) ?? "",
+                Phone = r.GetValue(phone) ?? "",
+                Email = r.GetValue(email) ?? "",
+                PageSize = Math.Min(500, Math.Max(1, r.GetValue(limit))),
+            };
+            if (request.Query.Length + request.Name.Length + request.Phone.Length + request.Email.Length == 0)
+            {
+                throw new CliUsageException("query", "Give something to search for: text, --name, --phone or --email.");
+            }
+            var (clients, more) = await Opts.Pages(async token =>
+            {
+                request.PageToken = token;
+                return await ctx.Clients.SearchClientsAsync(request, ctx.Call(ct));
+            }, p => p.Clients, p => p.NextPageToken, r.GetValue(limit));
+            ctx.Print(new SearchClientsResponse { Clients = { clients } }, c => Tables.Clients(c, clients, more));
         }));
         return search;
     }

@@ -154,13 +154,14 @@ public static class Tables
         console.Write(table);
     }
 
-    public static void Clients(IAnsiConsole console, IReadOnlyList<Client> clients)
+    public static void Clients(IAnsiConsole console, IReadOnlyList<Client> clients, bool more = false)
     {
         var table = New("Client", "Given name", "Family name", "Phone", "E-mail", "Born");
         foreach (var c in clients)
         {
             Row(table, c.ClientId, c.GivenName, c.FamilyName, c.Phone, c.Email, c.DateOfBirth);
         }
+        table.Caption($"{clients.Count} client(s){(more ? "; more with --limit" : "")}");
         console.Write(table);
     }
 
