@@ -38,7 +38,8 @@ public sealed class ClusterFixture(IMessageSink sink) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _postgres.InitializeAsync();
-        ConnectionString = await _postgres.CreateDatabaseAsync("grains");
+        // Bounded pools: several clusters' silos share one test PostgreSQL (max_connections 200).
+        ConnectionString = await _postgres.CreateDatabaseAsync("grains") + ";Maximum Pool Size=20";
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
         Ledger = new AppointmentLedger(_dataSource);
         var builder = new TestClusterBuilder(Silos);

@@ -11,13 +11,19 @@ namespace NmtPractice.Grains.Booking;
 /// memory), then commits with one ledger write whose exclusion constraints are the last word, and finally commits or
 /// releases the reservations. If it dies half-way, the reservations expire by themselves.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, ILogger<BookingGrain> logger)
     : Grain, IBookingGrain
 {
     public const int MaxRequestIdLength = 128;
     public const int MaxSearchDays = 31;
     public const int AlternativesCount = 3;
+
+    /// <summary>How long computed alternatives are reused for further conflicts on the same day.</summary>
+    public static readonly Duration AlternativesFreshness = Duration.FromSeconds(1);
+
+    // Reentrant grains still run one turn at a time, so a plain dictionary is safe here.
+    private readonly Dictionary<(string Clinic, string Service, string? Therapist, LocalDate Date), (Instant At, IReadOnlyList<AvailableSlot> Slots)> _alternatives = [];
 
     /// <summary>How long a retry waits for the same request's first attempt to reach the ledger.</summary>
     public static readonly Duration InFlightWait = Duration.FromSeconds(5);
@@ -77,12 +83,46 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
         }
         var travel = await travelTask;
 
+        var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date));
+        var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(r.ClientId));
+        var deadline = now + InFlightWait;
+        for (var round = 1; ; round++)
+        {
+            var (booked, refusal) = await TryCandidates(r, clinic, service, candidates, treatment, date, travel, clinicDay, clientCalendar);
+            if (booked is not null)
+            {
+                return booked;
+            }
+            if (refusal.Reason != RefusalReason.RequestInProgress)
+            {
+                return await WithAlternatives(refusal, clinic, service, r, date);
+            }
+            // Another attempt of this request is here: it booked already, or it is being decided right now (then both
+            // attempts may have stepped back; a random pause lets one of them through).
+            if (await ledger.GetByRequestIdAsync(r.RequestId) is { } earlier)
+            {
+                return Result<AppointmentRecord>.Ok(earlier);
+            }
+            if (clock.GetCurrentInstant() > deadline)
+            {
+                return refusal;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 * Math.Min(round, 20))));
+        }
+    }
+
+    /// <summary>
+    /// One round: new tentative reservations for each candidate therapist in turn (the room and the client's
+    /// calendar in parallel with the therapist's), committed to the ledger at the first that all three accept.
+    /// </summary>
+    private async Task<(Result<AppointmentRecord>? Booked, Refusal Refusal)> TryCandidates(
+        BookingRequest r, Clinic clinic, Service service, IReadOnlyList<Therapist> candidates, Interval treatment, LocalDate date,
+        TravelMatrix travel, IClinicDayGrain clinicDay, IClientCalendarGrain clientCalendar)
+    {
+        var now = clock.GetCurrentInstant();
         var appointmentId = Guid.NewGuid();
         var holdExpiresAt = r.HoldFor is { } holdFor ? now + holdFor : (Instant?)null;
         var tentative = new Tentative(appointmentId, appointmentId, now + Reservations.TentativeLifetime, holdExpiresAt, r.RequestId);
-        var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date));
-        var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(r.ClientId));
-
         Refusal? refusal = null;
         foreach (var therapist in candidates)
         {
@@ -93,7 +133,7 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
             var (roomReservation, therapistRefusal, clientRefusal) = (await roomTask, await therapistTask, await clientReserveTask);
             if (roomReservation.RoomId is { } roomId && therapistRefusal is null && clientRefusal is null)
             {
-                return await Commit(r, clinic, service, therapist.Id, roomId, treatment, holdExpiresAt, tentative, clinicDay, therapistDay, clientCalendar);
+                return (await Commit(r, clinic, service, therapist.Id, roomId, treatment, holdExpiresAt, tentative, clinicDay, therapistDay, clientCalendar), null!);
             }
             await ReleaseWhere(tentative.ReservationId, (roomReservation.RoomId is not null, clinicDay), (therapistRefusal is null, therapistDay), (clientRefusal is null, clientCalendar));
             Refusal?[] refusals = [therapistRefusal, roomReservation.Refusal, clientRefusal];
@@ -103,35 +143,7 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
                 break;
             }
         }
-
-        if (await EarlierResult(r.RequestId, refusal!) is { } earlier)
-        {
-            return Result<AppointmentRecord>.Ok(earlier);
-        }
-        return await WithAlternatives(refusal!, clinic, service, r, date);
-    }
-
-    /// <summary>
-    /// A refused attempt may be a retry of a request that already booked (its own booking is in the way), or one that
-    /// another coordinator is still deciding: then wait for that one's ledger row, as long as its reservation lives.
-    /// </summary>
-    private async Task<AppointmentRecord?> EarlierResult(string requestId, Refusal refusal)
-    {
-        var deadline = clock.GetCurrentInstant() + InFlightWait;
-        var pause = TimeSpan.FromMilliseconds(20);
-        while (true)
-        {
-            if (await ledger.GetByRequestIdAsync(requestId) is { } earlier)
-            {
-                return earlier;
-            }
-            if (refusal.Reason != RefusalReason.RequestInProgress || clock.GetCurrentInstant() > deadline)
-            {
-                return null;
-            }
-            await Task.Delay(pause);
-            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 500));
-        }
+        return (null, refusal!);
     }
 
     private async Task<Result<AppointmentRecord>> Commit(
@@ -225,17 +237,35 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
         return loaded.OfType<Therapist>().ToList();
     }
 
+    /// <summary>
+    /// Adds the nearest free slots to a conflict. A burst of refusals for the same day (everyone wants the same slot)
+    /// shares one computation for <see cref="AlternativesFreshness"/>; the client's own calendar is always checked.
+    /// Alternatives are suggestions: booking one checks everything again.
+    /// </summary>
     private async Task<Result<AppointmentRecord>> WithAlternatives(Refusal refusal, Clinic clinic, Service service, BookingRequest r, LocalDate date)
     {
         if (!refusal.IsConflict)
         {
             return refusal;
         }
-        var therapists = r.TherapistId is null
-            ? await LoadTherapists(clinic)
-            : [(await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(r.TherapistId)).Get())!];
-        var slots = await SlotsForDay(clinic, service, therapists, date, r.ClientId, Availability.DefaultGrid, clock.GetCurrentInstant());
-        return refusal with { Alternatives = Availability.Nearest(slots, r.Start, AlternativesCount) };
+        var now = clock.GetCurrentInstant();
+        var key = (clinic.Id, service.Id, r.TherapistId, date);
+        if (!_alternatives.TryGetValue(key, out var cached) || cached.At + AlternativesFreshness < now)
+        {
+            var therapists = r.TherapistId is null
+                ? await LoadTherapists(clinic)
+                : [(await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(r.TherapistId)).Get())!];
+            cached = (now, await SlotsForDay(clinic, service, therapists, date, null, Availability.DefaultGrid, now));
+            if (_alternatives.Count > 1000)
+            {
+                _alternatives.Clear();
+            }
+            _alternatives[key] = cached;
+        }
+        var clientBusy = await GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(r.ClientId))
+            .GetBusy(new Interval(date.AtStartOfDayInZone(clinic.Zone).ToInstant(), date.PlusDays(1).AtStartOfDayInZone(clinic.Zone).ToInstant()));
+        var free = cached.Slots.Where(s => s.Start >= now && !clientBusy.Any(b => b.Overlaps(new Interval(s.Start, s.End))));
+        return refusal with { Alternatives = Availability.Nearest(free, r.Start, AlternativesCount) };
     }
 
     async Task<Result<IReadOnlyList<AvailableSlot>>> IBookingGrain.SearchAvailability(AvailabilityRequest q)

@@ -77,11 +77,11 @@ public sealed class Calendar<T>
     }
 
     /// <summary>
-    /// True if another appointment with this request id is tentatively reserved here: the same booking request is
-    /// being decided by another coordinator (a client retried before the first answer came back).
+    /// True if another attempt of the same booking request is here, tentative (another coordinator is deciding it:
+    /// a client retried before the first answer came back) or firm (it booked already).
     /// </summary>
-    public bool IsInFlight(string requestId, Guid appointmentId, Instant now) =>
-        _entries.Values.Any(e => e.TentativeUntil > now && e.RequestId == requestId && e.AppointmentId != appointmentId);
+    public bool HasOtherAttempt(string requestId, Guid appointmentId, Instant now) =>
+        _entries.Values.Any(e => e.RequestId == requestId && e.AppointmentId != appointmentId && !(e.TentativeUntil <= now));
 
     /// <summary>Replaces the firm entries with the ledger's rows; tentative entries in flight are kept.</summary>
     public void Load(IEnumerable<(Guid AppointmentId, string RequestId, T Item, Instant? HoldUntil)> rows)

@@ -62,9 +62,12 @@ public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) :
             .Select(r => (r.Id, r.RequestId, ToItem(r), r.Status == AppointmentStatus.Pending ? r.HoldExpiresAt : null)));
     }
 
-    /// <summary>Refuses a reservation whose request id another coordinator is still deciding (see <see cref="Calendar{T}.IsInFlight"/>).</summary>
+    /// <summary>
+    /// Refuses a reservation when another attempt of the same request is here (see <see cref="Calendar{T}.HasOtherAttempt"/>):
+    /// the coordinator then answers with that attempt's result instead of a conflict.
+    /// </summary>
     protected Refusal? InFlight(Tentative tentative) =>
-        Calendar.IsInFlight(tentative.RequestId, tentative.AppointmentId, Now)
+        Calendar.HasOtherAttempt(tentative.RequestId, tentative.AppointmentId, Now)
             ? new Refusal(RefusalReason.RequestInProgress, $"Request {tentative.RequestId} is being decided; retry shortly for its result.", "request_id")
             : null;
 
