@@ -406,11 +406,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             }
             else
             {
-                logger.LogWarning(
-                    "{Directory} is not traversable by others; the {Account} account may not reach the data directory {DataDirectory}",
-                    dir,
-                    account,
-                    dataDir);
+                // We do not loosen permissions outside the temp directory behind the operator's back (e.g. /root).
+                throw new InvalidOperationException(
+                    $"PostgreSQL refuses to run as root, so it runs as the '{account}' account, which cannot reach the data directory " +
+                    $"{dataDir}: {dir} is not traversable by other users. Run NmtPractice as an ordinary user, or choose a data " +
+                    $"directory that account can reach (for example --data-dir /var/lib/nmt), or allow it with: chmod o+x {dir}");
             }
         }
     }
