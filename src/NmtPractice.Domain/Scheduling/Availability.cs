@@ -39,6 +39,8 @@ public static class Availability
         var zone = clinic.Zone;
         var anchor = date.AtStartOfDayInZone(zone).ToInstant();
         var slots = new List<AvailableSlot>();
+        // The room a start would get does not depend on the therapist: decide it once per start.
+        var roomAt = new Dictionary<Instant, Room?>();
         foreach (var therapist in therapists)
         {
             if (!therapist.IsQualified(service.RequiredQualification, date))
@@ -65,7 +67,11 @@ public static class Availability
                     {
                         continue;
                     }
-                    var (room, _) = RoomAllocator.Choose(clinic, service, treatment, calendars.RoomBookings);
+                    if (!roomAt.TryGetValue(start, out var room))
+                    {
+                        room = RoomAllocator.Choose(clinic, service, treatment, calendars.RoomBookings, open: open).Room;
+                        roomAt[start] = room;
+                    }
                     if (room is null)
                     {
                         continue;

@@ -12,8 +12,10 @@ namespace NmtPractice.Domain.Scheduling;
 /// </summary>
 public static class RoomAllocator
 {
+    /// <param name="open">The clinic's open intervals that day, when the caller has them already.</param>
     public static (Room? Room, Refusal? Refusal) Choose(
-        Clinic clinic, Service service, Interval treatment, IReadOnlyList<RoomBooking> bookings, Guid? ignore = null)
+        Clinic clinic, Service service, Interval treatment, IReadOnlyList<RoomBooking> bookings, Guid? ignore = null,
+        IReadOnlyList<Interval>? open = null)
     {
         var occupancy = new Interval(treatment.Start, treatment.End + service.Turnover);
         var withFeatures = clinic.Rooms.Where(r => r.HasFeatures(service.RequiredFeatures)).ToList();
@@ -35,7 +37,8 @@ public static class RoomAllocator
                 firstRefusal ??= refusal;
                 continue;
             }
-            var score = (room.ExtraFeatureCount(service.RequiredFeatures), FreeGapAround(clinic, room, occupancy, bookings, ignore));
+            open ??= clinic.OpenIntervals(clinic.LocalDateOf(occupancy.Start));
+            var score = (room.ExtraFeatureCount(service.RequiredFeatures), FreeGapAround(open, room, occupancy, bookings, ignore));
             if (best is null || score.CompareTo(bestScore) < 0 || (score == bestScore && string.CompareOrdinal(room.Id, best.Id) < 0))
             {
                 best = room;
@@ -49,9 +52,9 @@ public static class RoomAllocator
     }
 
     /// <summary>The length of the free stretch of <paramref name="room"/> that contains the occupancy, bounded by the open hours of the day.</summary>
-    private static Duration FreeGapAround(Clinic clinic, Room room, Interval occupancy, IReadOnlyList<RoomBooking> bookings, Guid? ignore)
+    private static Duration FreeGapAround(IReadOnlyList<Interval> openIntervals, Room room, Interval occupancy, IReadOnlyList<RoomBooking> bookings, Guid? ignore)
     {
-        var open = clinic.OpenIntervals(clinic.LocalDateOf(occupancy.Start)).FirstOrDefault(o => o.Contains(occupancy.Start));
+        var open = openIntervals.FirstOrDefault(o => o.Contains(occupancy.Start));
         var gapStart = open.HasStart ? open.Start : occupancy.Start;
         var gapEnd = open.HasEnd && open.End > occupancy.End ? open.End : occupancy.End;
         var blockers = bookings.Where(b => b.RoomId == room.Id && b.AppointmentId != ignore).Select(b => b.Occupancy)
