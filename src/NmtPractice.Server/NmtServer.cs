@@ -249,6 +249,9 @@ public sealed class NmtServer : IAsyncDisposable
                 });
                 silo.AddNmtPractice(connectionString);
                 silo.AddActivityPropagation();
+                // Operators (and the failure tests) tune failure detection and timeouts in configuration.
+                silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+                silo.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
             });
         }
         else
@@ -267,6 +270,8 @@ public sealed class NmtServer : IAsyncDisposable
                 });
                 client.AddNmtPractice();
                 client.AddActivityPropagation();
+                client.Services.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
+                client.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));
             });
             // Listings read the ledger directly; the silo registers these itself.
             builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "nmt-ledger" }.Build());

@@ -5,8 +5,22 @@ using Status = Google.Rpc.Status;
 
 namespace NmtPractice.Api.Tests;
 
+/// <summary>The API's clients and the server's clock, wherever the server runs (in this process or in others).</summary>
+public interface IApiEndpoint
+{
+    ClinicService.ClinicServiceClient Clinics { get; }
+
+    StaffService.StaffServiceClient Staff { get; }
+
+    ClientService.ClientServiceClient Clients { get; }
+
+    BookingService.BookingServiceClient Bookings { get; }
+
+    NodaTime.IClock Clock { get; }
+}
+
 /// <summary>Builds a clinic open round the clock, a therapist rostered round the clock, and clients, through the API.</summary>
-public sealed class ApiChain(ApiServerFixture api, string prefix)
+public sealed class ApiChain(IApiEndpoint api, string prefix)
 {
     public const string Zone = "Europe/London";
     public const string FollowUp = "nmt-follow-up";

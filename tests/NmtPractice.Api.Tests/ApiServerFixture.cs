@@ -11,11 +11,16 @@ namespace NmtPractice.Api.Tests;
 /// private PostgreSQL, Kestrel on 127.0.0.1 with a free port, and HTTP/2 gRPC clients. Time comes from an
 /// <see cref="AdjustableClock"/> registered before the silo's own clock.
 /// </summary>
-public sealed class ApiServerFixture(IMessageSink sink) : IAsyncLifetime
+public sealed class ApiServerFixture(IMessageSink sink) : IAsyncLifetime, IApiEndpoint
 {
     private readonly PostgresFixture _postgres = new(sink);
 
+    /// <summary>The private PostgreSQL the server runs on; tests may create more databases on it.</summary>
+    public PostgresFixture Postgres => _postgres;
+
     public AdjustableClock Clock { get; } = new();
+
+    NodaTime.IClock IApiEndpoint.Clock => Clock;
 
     public NmtServer Server { get; private set; } = null!;
 

@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using NmtPractice.Api.Grpc;
+using NmtPractice.Persistence;
+using NmtPractice.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace NmtPractice.Api.Tests;
+
+/// <summary>
+/// Real processes: two silos and a separate gateway on ADO.NET clustering over one PostgreSQL. One silo is killed
+/// (SIGKILL) during a stream of bookings through the gateway.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class ClusterProcessTests(ApiServerFixture api, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Killing_a_silo_process_during_bookings_loses_no_acknowledged_booking_and_allows_no_overlap()
+    {
+        var connectionString = await api.Postgres.CreateDatabaseAsync("procs") + ";Maximum Pool Size=20";
+        var clusterId = "procs-" + Guid.NewGuid().ToString("N")[..8];
+        await using var cluster = new ProcessCluster(output);
+        var siloA = cluster.Start("silo-a", connectionString, clusterId, "silo");
+        var siloB = cluster.Start("silo-b", connectionString, clusterId, "silo");
+        var gateway = cluster.Start("gateway", connectionString, clusterId, "gateway");
+        await cluster.WaitServingAsync(siloA, siloB, gateway);
+        var endpoint = new Endpoint(gateway.Channel);
+
+        var chain = new ApiChain(endpoint, "procs");
+        await chain.CreateClinicAsync();
+        var therapists = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            therapists.Add((await chain.CreateTherapistAsync(chain.Id($"t{i}"))).TherapistId);
+        }
+        var clients = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            clients.Add((await chain.RegisterClientAsync($"c{i}")).ClientId);
+        }
+
+        var acknowledged = new ConcurrentBag<Appointment>();
+        var attempts = 0;
+        var errors = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        var firstDay = chain.Date(30);
+        async Task Caller(int caller)
+        {
+            var random = new Random(caller);
+            while (!stop.IsCancellationRequested && Volatile.Read(ref attempts) < 600)
+            {
+                var i = Interlocked.Increment(ref attempts);
+                var request = new BookRequest
+                {
+                    RequestId = $"procs-{i}",
+                    ClinicId = chain.ClinicId,
+                    ServiceId = ApiChain.FollowUp,
+                    TherapistId = therapists[random.Next(therapists.Count)],
+                    ClientId = clients[random.Next(clients.Count)],
+                    Start = ApiChain.At(firstDay.PlusDays(random.Next(14)), 8 + random.Next(10), 15 * random.Next(4)),
+                };
+                // A front end retries with the same request id until it gets an answer.
+                for (var attempt = 0; attempt < 6; attempt++)
+                {
+                    try
+                    {
+                        acknowledged.Add(await endpoint.Bookings.BookAsync(request, deadline: DateTime.UtcNow.AddSeconds(20)));
+                        break;
+                    }
+                    catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition)
+                    {
+                        break;
+                    }
+                    catch (RpcException)
+                    {
+                        Interlocked.Increment(ref errors);
+                        await Task.Delay(500);
+                    }
+                }
+            }
+        }
+
+        var callers = Enumerable.Range(0, 8).Select(c => Task.Run(() => Caller(c))).ToList();
+        while (Volatile.Read(ref attempts) < 150)
+        {
+            await Task.Delay(50);
+        }
+        var beforeKill = acknowledged.Count;
+        siloB.Kill();
+        await Task.WhenAll(callers);
+
+        output.WriteLine($"attempts {attempts}, acknowledged {acknowledged.Count} ({beforeKill} before the kill), transient errors {errors}");
+        Assert.True(acknowledged.Count - beforeKill >= 20, $"only {acknowledged.Count - beforeKill} bookings acknowledged after the silo died");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var ledger = new AppointmentLedger(dataSource);
+        Assert.Equal(0, await ledger.CountOverlapsAsync());
+        Assert.Equal(acknowledged.Count, acknowledged.Select(a => a.RequestId).Distinct().Count());
+        foreach (var appointment in acknowledged)
+        {
+            var stored = await ledger.GetAsync(Guid.Parse(appointment.AppointmentId));
+            Assert.NotNull(stored);
+            Assert.Equal(appointment.RequestId, stored.RequestId);
+            var readBack = await endpoint.Bookings.GetAppointmentAsync(new GetAppointmentRequest { AppointmentId = appointment.AppointmentId });
+            Assert.Equal(appointment.AppointmentId, readBack.AppointmentId);
+        }
+    }
+
+    private sealed class Endpoint(GrpcChannel channel) : IApiEndpoint
+    {
+        public ClinicService.ClinicServiceClient Clinics => new(channel);
+
+        public StaffService.StaffServiceClient Staff => new(channel);
+
+        public ClientService.ClientServiceClient Clients => new(channel);
+
+        public BookingService.BookingServiceClient Bookings => new(channel);
+
+        public NodaTime.IClock Clock => NodaTime.SystemClock.Instance;
+    }
+}
+
+/// <summary>Server processes started from the built NmtPractice.Server, each on its own free loopback ports.</summary>
+public sealed class ProcessCluster(ITestOutputHelper output) : IAsyncDisposable
+{
+    private readonly List<ServerProcess> _processes = [];
+
+    public sealed class ServerProcess(string name, Process process, GrpcChannel channel)
+    {
+        public string Name => name;
+
+        public GrpcChannel Channel => channel;
+
+        public Process Process => process;
+
+        public void Kill()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+    }
+
+    public ServerProcess Start(string name, string connectionString, string clusterId, string role)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            ServerDll(), "--role", role, "--urls", url,
+            "--ConnectionStrings:Nmt", connectionString,
+            "--Nmt:ClusterId", clusterId,
+            "--Nmt:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Nmt:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Nmt:MigrateOnStart", "false",
+            "--Orleans:Membership:ProbeTimeout", "00:00:01",
+            "--Orleans:Membership:NumMissedProbesLimit", "2",
+            "--Orleans:Membership:NumVotesForDeathDeclaration", "1",
+            "--Orleans:Messaging:ResponseTimeout", "00:00:10",
+            "--Logging:LogLevel:Default", "Warning",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");
+        process.OutputDataReceived += (_, e) => Log(name, e.Data);
+        process.ErrorDataReceived += (_, e) => Log(name, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(name, process, GrpcChannel.ForAddress(url));
+        _processes.Add(server);
+        return server;
+    }
+
+    public async Task WaitServingAsync(params ServerProcess[] servers)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        foreach (var server in servers)
+        {
+            while (true)
+            {
+                Assert.False(server.Process.HasExited, $"{server.Name} exited with {(server.Process.HasExited ? server.Process.ExitCode : 0)}");
+                try
+                {
+                    var health = await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
+                    if (health.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                    {
+                        break;
+                    }
+                }
+                catch (RpcException) when (DateTime.UtcNow < deadline)
+                {
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"{server.Name} did not become healthy in time");
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _processes)
+        {
+            if (!server.Process.HasExited)
+            {
+                server.Process.Kill(entireProcessTree: true);
+                await server.Process.WaitForExitAsync();
+            }
+            server.Channel.Dispose();
+            server.Process.Dispose();
+        }
+    }
+
+    private void Log(string name, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        try
+        {
+            output.WriteLine($"[{name}] {line}");
+        }
+        catch (InvalidOperationException)
+        {
+            // The test has finished; its output is closed.
+        }
+    }
+
+    /// <summary>The server built next to this test assembly's configuration (Debug or Release).</summary>
+    private static string ServerDll()
+    {
+        var baseDir = AppContext.BaseDirectory;
+        var configuration = new DirectoryInfo(baseDir).Parent!.Name; // .../bin/<Configuration>/net10.0/
+        var root = new DirectoryInfo(baseDir);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "NmtPractice.sln")))
+        {
+            root = root.Parent;
+        }
+        Assert.NotNull(root);
+        var dll = Path.Combine(root.FullName, "src", "NmtPractice.Server", "bin", configuration, "net10.0", "NmtPractice.Server.dll");
+        Assert.True(File.Exists(dll), $"build the server first: {dll} is missing");
+        return dll;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
