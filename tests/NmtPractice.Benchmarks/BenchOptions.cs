@@ -9,7 +9,7 @@ public sealed class BenchOptions
     public int Runs { get; set; } = 1;
     public int WarmupSeconds { get; set; } = 2;
     public IReadOnlyList<int> Connections { get; set; } = [8, 32];
-    /// <summary>Concurrent callers for the grain (and later gRPC) variants; null means the same as each connections value.</summary>
+    /// <summary>Concurrent callers for the grain and gRPC variants; null means the same as each connections value.</summary>
     public IReadOnlyList<int>? Callers { get; set; }
     public IReadOnlyList<string> Workloads { get; set; } = ["natural", "hot"];
     public IReadOnlyList<string> Variants { get; set; } = ["sql", "sql-advisory", "grains"];
@@ -107,17 +107,19 @@ public sealed class BenchOptions
           --runs N                runs per configuration; the table shows medians (default 1)
           --warmup N              unmeasured seconds before each run (default 2)
           --connections a,b       SQL connections per level (default 8,32)
-          --callers a,b           grain callers per level (default: same as --connections)
+          --callers a,b           grain and gRPC callers per level (default: same as --connections)
           --workload natural,hot  workloads (default both)
-          --variant v1,v2         sql, sql-advisory, grains, grains-keys (default: sql, sql-advisory, grains)
+          --variant v1,v2         sql, sql-advisory, grains, grains-keys, grpc (default: sql, sql-advisory, grains)
                                   grains-keys: each caller books through its own IBookingGrain key
+                                  grpc: the real server in-process (cluster mode on this PostgreSQL), callers book
+                                  through BookingService.Book over one HTTP/2 channel on 127.0.0.1
           --history N             past appointments seeded into the ledger (default 200000)
           --clinics/--rooms/--therapists/--clients N   chain size (50 / 10 per clinic / 20 per clinic / 20000)
           --window-days N         natural workload's future window (default 90)
           --hot-slots N           slots the hot workload fights over (default 8)
           --grain-keys N          IBookingGrain keys callers spread over (default 1: key 0, like the tests)
           --cold-clients          do not pre-activate the client grains before each grain run
-          --search-queries N      availability searches measured (default 500); --no-search skips them
+          --search-queries N      availability searches measured per path (grains, gRPC; default 500); --no-search skips them
           --profile               (or NMT_BENCH_PROFILE=1) time grain calls and SQL commands inside the silo
           --seed N                random seed of the input streams
           --binary-storage-serializer  store grain state with Orleans' binary serializer instead of the product's
@@ -141,9 +143,15 @@ public static class VariantNames
     /// <summary>Grains, but each caller books through its own IBookingGrain key (see --grain-keys).</summary>
     public const string GrainsKeys = "grains-keys";
 
-    public static readonly IReadOnlyList<string> Known = [Sql, SqlAdvisory, Grains, GrainsKeys];
+    /// <summary>The real server in-process (NmtServer, cluster mode), booking through BookingService.Book over HTTP/2 gRPC.</summary>
+    public const string Grpc = "grpc";
+
+    public static readonly IReadOnlyList<string> Known = [Sql, SqlAdvisory, Grains, GrainsKeys, Grpc];
 
     public static bool IsGrains(string variant) => variant is Grains or GrainsKeys;
+
+    /// <summary>Variants that need the chain in grain storage.</summary>
+    public static bool NeedsGrainChain(string variant) => IsGrains(variant) || variant == Grpc;
 
     public static bool IsSql(string variant) => variant is Sql or SqlAdvisory;
 }

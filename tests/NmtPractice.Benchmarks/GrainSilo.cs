@@ -60,17 +60,20 @@ public sealed class GrainSilo : IAsyncDisposable
     }
 
     /// <summary>Activates the configuration grains (chain, clinics, therapists, and clients unless told not to) so a run does not measure their first load. Calendar grains stay cold.</summary>
-    public async Task WarmConfigAsync(BenchChain chain, bool clients, CancellationToken ct)
+    public Task WarmConfigAsync(BenchChain chain, bool clients, CancellationToken ct) => WarmConfigAsync(Grains, chain, clients, ct);
+
+    /// <summary>The same through any grain factory (the gRPC variant's in-process server).</summary>
+    public static async Task WarmConfigAsync(IGrainFactory grains, BenchChain chain, bool clients, CancellationToken ct)
     {
-        await Grains.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        await grains.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
         await Parallel.ForEachAsync(chain.Clinics, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-            async (c, _) => await Grains.GetGrain<IClinicGrain>(Keys.Clinic(c.Id)).RosteredTherapists());
+            async (c, _) => await grains.GetGrain<IClinicGrain>(Keys.Clinic(c.Id)).RosteredTherapists());
         await Parallel.ForEachAsync(chain.Therapists, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-            async (t, _) => await Grains.GetGrain<ITherapistGrain>(Keys.Therapist(t.Id)).Get());
+            async (t, _) => await grains.GetGrain<ITherapistGrain>(Keys.Therapist(t.Id)).Get());
         if (clients)
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, chain.ClientCount), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct },
-                async (k, _) => await Grains.GetGrain<IClientGrain>(Keys.Client(BenchChain.ClientId(k))).Get());
+                async (k, _) => await grains.GetGrain<IClientGrain>(Keys.Client(BenchChain.ClientId(k))).Get());
         }
     }
 

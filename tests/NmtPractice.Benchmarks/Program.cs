@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Grpc.Core;
+using NmtPractice.Api.V1;
 using NmtPractice.Benchmarks;
 using NmtPractice.Grains;
 using NmtPractice.Persistence;
@@ -91,7 +93,8 @@ try
     Log($"Seeded {history} past appointments into the ledger (COPY + VACUUM ANALYZE) in {seedWatch.Elapsed.TotalSeconds:0.0} s");
 
     var grainsWanted = o.Variants.Any(VariantNames.IsGrains);
-    if (grainsWanted)
+    var grpcWanted = o.Variants.Contains(VariantNames.Grpc);
+    if (o.Variants.Any(VariantNames.NeedsGrainChain))
     {
         seedWatch.Restart();
         Log($"Seeding the chain through the grains: {chain.ClinicCount} clinics x {chain.RoomsPerClinic} rooms, {chain.Therapists.Count} therapists, {chain.ClientCount} clients");
@@ -125,16 +128,21 @@ try
         }
     }
 
-    SearchResult? search = null;
+    var searches = new List<SearchResult>();
     if (grainsWanted && !o.SkipSearch && o.SearchQueries > 0)
     {
         await db.ResetAsync(ct);
-        search = await SearchAsync();
+        searches.Add(await SearchAsync());
+    }
+    if (grpcWanted && !o.SkipSearch && o.SearchQueries > 0)
+    {
+        await db.ResetAsync(ct);
+        searches.Add(await SearchGrpcAsync());
     }
 
     Console.WriteLine();
     Console.WriteLine(Report.Table(results, o));
-    if (search is not null)
+    foreach (var search in searches)
     {
         Console.WriteLine(search.ToMarkdown());
     }
@@ -172,6 +180,15 @@ try
                 var r = await RunWithProfileAsync(driver, workload, concurrency, run, warmup, measure, $"{workload.Name} {variant} c={concurrency} run {run + 1}");
                 return r with { Overlaps = await db.CountOverlapsAsync(ct) };
             }
+            case VariantNames.Grpc:
+            {
+                // A fresh server per run, like the grain variant's fresh silo: the calendars must not remember the previous run.
+                await using var gateway = await GrpcGateway.StartAsync(connectionString, ct);
+                await GrainSilo.WarmConfigAsync(gateway.Grains, chain, o.WarmClients, ct);
+                await using var driver = new GrpcDriver(gateway.Bookings);
+                var r = await Runner.RunAsync(driver, workload, concurrency, run, warmup, measure, Log, ct);
+                return r with { Overlaps = await db.CountOverlapsAsync(ct) };
+            }
             default:
                 throw new InvalidOperationException($"No driver for variant {variant}.");
         }
@@ -192,6 +209,70 @@ try
         return r;
     }
 
+    List<AvailabilityRequest> SearchWindows(Workload natural)
+    {
+        var rnd = new Random(o.Seed);
+        return Enumerable.Range(0, 20).Select(_ =>
+        {
+            var from = natural.WindowStart.PlusDays(rnd.Next(Math.Max(1, o.WindowDays - 14)));
+            return new AvailabilityRequest(BenchChain.ClinicId(rnd.Next(chain.ClinicCount)), "nmt-60", from, from.PlusDays(13));
+        }).ToList();
+    }
+
+    async Task<SearchResult> SearchGrpcAsync()
+    {
+        const int pageSize = 500;
+        Log($"Availability search through gRPC: filling the calendars with {Math.Min(o.Seconds, 10)} s of natural bookings over gRPC, then {o.SearchQueries} warm 14-day searches");
+        await using var gateway = await GrpcGateway.StartAsync(connectionString, ct);
+        await GrainSilo.WarmConfigAsync(gateway.Grains, chain, o.WarmClients, ct);
+        var natural = workloads.GetValueOrDefault("natural") ?? new Workload("natural", chain, o, today);
+        await using (var driver = new GrpcDriver(gateway.Bookings))
+        {
+            var fill = await Runner.RunAsync(driver, natural, o.Connections.Max(), 99, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Min(o.Seconds, 10)), Log, ct);
+            Log($"  filled with {fill.Bookings} bookings");
+        }
+        var queries = SearchWindows(natural).Select(q => new SearchAvailabilityRequest
+        {
+            ClinicId = q.ClinicId,
+            ServiceId = q.ServiceId,
+            FromDate = q.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ToDate = q.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            PageSize = pageSize,
+        }).ToList();
+        var client = gateway.Bookings;
+        var cold = new List<double>();
+        long slots = 0;
+        foreach (var q in queries)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            SearchAvailabilityResponse response;
+            try
+            {
+                response = await client.SearchAvailabilityAsync(q, cancellationToken: ct);
+            }
+            catch (RpcException e)
+            {
+                throw new InvalidOperationException($"Search refused: {e.StatusCode} {GrpcDriver.Reason(e)} {e.Status.Detail}", e);
+            }
+            cold.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            slots += response.Slots.Count;
+        }
+        var rnd = new Random(o.Seed);
+        var warm = new double[o.SearchQueries];
+        for (var i = 0; i < warm.Length; i++)
+        {
+            var q = queries[rnd.Next(queries.Count)];
+            var t0 = Stopwatch.GetTimestamp();
+            await client.SearchAvailabilityAsync(q, cancellationToken: ct);
+            warm[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        Array.Sort(warm);
+        cold.Sort();
+        return new SearchResult(
+            $"BookingService.SearchAvailability over gRPC (HTTP/2 on 127.0.0.1, in-process server), 14 days, one clinic, any therapist, nmt-60, page_size {pageSize}; ~{slots / queries.Count} slots on the first page",
+            queries.Count, cold.ToArray(), warm);
+    }
+
     async Task<SearchResult> SearchAsync()
     {
         Log($"Availability search: filling the calendars with {Math.Min(o.Seconds, 10)} s of natural bookings, then {o.SearchQueries} warm 14-day searches");
@@ -203,12 +284,8 @@ try
             var fill = await Runner.RunAsync(driver, natural, o.Connections.Max(), 99, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Min(o.Seconds, 10)), Log, ct);
             Log($"  filled with {fill.Bookings} bookings");
         }
+        var queries = SearchWindows(natural);
         var rnd = new Random(o.Seed);
-        var queries = Enumerable.Range(0, 20).Select(_ =>
-        {
-            var from = natural.WindowStart.PlusDays(rnd.Next(Math.Max(1, o.WindowDays - 14)));
-            return new AvailabilityRequest(BenchChain.ClinicId(rnd.Next(chain.ClinicCount)), "nmt-60", from, from.PlusDays(13));
-        }).ToList();
         var booking = silo.Grains.GetGrain<IBookingGrain>(0);
         var cold = new List<double>();
         long slots = 0;
@@ -233,7 +310,9 @@ try
         }
         Array.Sort(warm);
         cold.Sort();
-        return new SearchResult(queries.Count, cold.ToArray(), warm, slots / queries.Count);
+        return new SearchResult(
+            $"IBookingGrain.SearchAvailability in-process (grains silo), 14 days, one clinic, any therapist, nmt-60; ~{slots / queries.Count} slots per answer",
+            queries.Count, cold.ToArray(), warm);
     }
 }
 finally
@@ -250,12 +329,12 @@ finally
 
 namespace NmtPractice.Benchmarks
 {
-    public sealed record SearchResult(int Windows, double[] ColdMs, double[] WarmMs, long SlotsPerQuery)
+    public sealed record SearchResult(string Title, int Windows, double[] ColdMs, double[] WarmMs)
     {
         public string ToMarkdown()
         {
             var sb = new StringBuilder();
-            sb.AppendLine(CultureInfo.InvariantCulture, $"Availability search (IBookingGrain.SearchAvailability, 14 days, one clinic, any therapist, nmt-60; ~{SlotsPerQuery} slots per answer):");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Availability search ({Title}):");
             sb.AppendLine();
             sb.AppendLine("| phase | queries | p50 ms | p95 ms | p99 ms | max ms |");
             sb.AppendLine("|---|---:|---:|---:|---:|---:|");
