@@ -255,7 +255,8 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
             var therapists = r.TherapistId is null
                 ? await LoadTherapists(clinic)
                 : [(await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(r.TherapistId)).Get())!];
-            cached = (now, await SlotsForDay(clinic, service, therapists, date, null, Availability.DefaultGrid, now));
+            var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+            cached = (now, await SlotsForDay(clinic, service, therapists, date, null, Availability.DefaultGrid, now, travel));
             if (_alternatives.Count > 1000)
             {
                 _alternatives.Clear();
@@ -302,14 +303,15 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
         }
         var now = clock.GetCurrentInstant();
         var grid = q.Grid ?? Availability.DefaultGrid;
+        var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
         var days = new DateRange(q.From, q.To).Dates()
-            .Select(d => SlotsForDay(clinic, service, therapists, d, q.ClientId, grid, now));
+            .Select(d => SlotsForDay(clinic, service, therapists, d, q.ClientId, grid, now, travel));
         var perDay = await Task.WhenAll(days);
         return Result<IReadOnlyList<AvailableSlot>>.Ok(perDay.SelectMany(s => s).ToList());
     }
 
     private async Task<IReadOnlyList<AvailableSlot>> SlotsForDay(
-        Clinic clinic, Service service, IReadOnlyList<Therapist> therapists, LocalDate date, string? clientId, Duration grid, Instant now)
+        Clinic clinic, Service service, IReadOnlyList<Therapist> therapists, LocalDate date, string? clientId, Duration grid, Instant now, TravelMatrix travel)
     {
         var zone = clinic.Zone;
         var dayEnd = date.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
@@ -335,7 +337,6 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
             working.Select((t, i) => (t.Id, therapistBookings[i])).ToDictionary(x => x.Id, x => x.Item2),
             await roomsTask,
             await clientTask);
-        var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
         return Availability.ForDay(clinic, service, working, date, calendars, travel, now, grid, clientId).ToList();
     }
 
