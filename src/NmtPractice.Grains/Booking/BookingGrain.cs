@@ -7,7 +7,7 @@ namespace NmtPractice.Grains.Booking;
 
 /// <summary>
 /// The booking coordinator. It checks the rules, takes tentative reservations on the three calendars that could be
-/// double-booked (clinic-day for the room, therapist-day, client calendar; in parallel, each refusing conflicts in
+/// double-booked (therapist-day, then clinic-day for the room, then client calendar, in that order for everyone; each refusing conflicts in
 /// memory), then commits with one ledger write whose exclusion constraints are the last word, and finally commits or
 /// releases the reservations. If it dies half-way, the reservations expire by themselves.
 /// </summary>
@@ -112,8 +112,8 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
     }
 
     /// <summary>
-    /// One round: new tentative reservations for each candidate therapist in turn (the room and the client's
-    /// calendar in parallel with the therapist's), committed to the ledger at the first that all three accept.
+    /// One round: new tentative reservations for each candidate therapist in turn (therapist, room, client), committed
+    /// to the ledger at the first candidate that all three accept.
     /// </summary>
     private async Task<(Result<AppointmentRecord>? Booked, Refusal Refusal)> TryCandidates(
         BookingRequest r, Clinic clinic, Service service, IReadOnlyList<Therapist> candidates, Interval treatment, LocalDate date,
@@ -126,22 +126,33 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
         Refusal? refusal = null;
         foreach (var therapist in candidates)
         {
+            // Always therapist, then room, then client: with one order for everybody, the attempt that holds the
+            // earlier resources can always take the later ones, so concurrent attempts cannot refuse each other into
+            // a state where nobody books (as parallel reservations could: one holds the room, another the therapist).
             var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapist.Id, date));
-            var roomTask = clinicDay.Reserve(clinic, service.Id, r.RoomId, treatment, tentative);
-            var therapistTask = therapistDay.Reserve(clinic.Id, treatment, travel, tentative);
-            var clientReserveTask = clientCalendar.Reserve(treatment, tentative);
-            var (roomReservation, therapistRefusal, clientRefusal) = (await roomTask, await therapistTask, await clientReserveTask);
-            if (roomReservation.RoomId is { } roomId && therapistRefusal is null && clientRefusal is null)
+            refusal = await therapistDay.Reserve(clinic.Id, treatment, travel, tentative);
+            if (refusal is not null)
             {
-                return (await Commit(r, clinic, service, therapist.Id, roomId, treatment, holdExpiresAt, tentative, clinicDay, therapistDay, clientCalendar), null!);
+                if (refusal.Reason == RefusalReason.RequestInProgress)
+                {
+                    break;
+                }
+                continue;
             }
-            await ReleaseWhere(tentative.ReservationId, (roomReservation.RoomId is not null, clinicDay), (therapistRefusal is null, therapistDay), (clientRefusal is null, clientCalendar));
-            Refusal?[] refusals = [therapistRefusal, roomReservation.Refusal, clientRefusal];
-            refusal = refusals.FirstOrDefault(x => x?.Reason == RefusalReason.RequestInProgress) ?? refusals.First(x => x is not null);
-            if (roomReservation.Refusal is not null || clientRefusal is not null || refusal!.Reason == RefusalReason.RequestInProgress)
+            var room = await clinicDay.Reserve(clinic, service.Id, r.RoomId, treatment, tentative);
+            if (room.RoomId is not { } roomId)
             {
+                await therapistDay.Release(tentative.ReservationId);
+                refusal = room.Refusal!;
                 break;
             }
+            refusal = await clientCalendar.Reserve(treatment, tentative);
+            if (refusal is not null)
+            {
+                await ReleaseWhere(tentative.ReservationId, (true, therapistDay), (true, clinicDay));
+                break;
+            }
+            return (await Commit(r, clinic, service, therapist.Id, roomId, treatment, holdExpiresAt, tentative, clinicDay, therapistDay, clientCalendar), null!);
         }
         return (null, refusal!);
     }
