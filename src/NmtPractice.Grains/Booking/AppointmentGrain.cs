@@ -112,14 +112,17 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
         var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapistId, date));
         var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(current.ClientId));
         var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
-        var roomTask = clinicDay.Reserve(clinic, service.Id, request.RoomId, treatment, tentative);
-        var therapistTask = therapistDay.Reserve(clinic.Id, treatment, travel, tentative);
-        var clientTask = clientCalendar.Reserve(treatment, tentative);
-        var (room, therapistRefusal, clientRefusal) = (await roomTask, await therapistTask, await clientTask);
-        if (room.RoomId is null || therapistRefusal is not null || clientRefusal is not null)
+        // The same order as booking (therapist, room, client), so a move and a booking never split the resources.
+        if (await therapistDay.Reserve(clinic.Id, treatment, travel, tentative) is { } therapistRefusal)
+        {
+            return therapistRefusal;
+        }
+        var room = await clinicDay.Reserve(clinic, service.Id, request.RoomId, treatment, tentative);
+        var clientRefusal = room.RoomId is null ? null : await clientCalendar.Reserve(treatment, tentative);
+        if (room.RoomId is null || clientRefusal is not null)
         {
             await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
-            return therapistRefusal ?? room.Refusal ?? clientRefusal!;
+            return room.Refusal ?? clientRefusal!;
         }
 
         var write = await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now);
