@@ -274,7 +274,7 @@ public sealed class NmtServer : IAsyncDisposable
                 client.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));
             });
             // Listings read the ledger directly; the silo registers these itself.
-            builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "nmt-ledger" }.Build());
+            builder.Services.TryAddSingleton(_ => NmtSilo.LedgerDataSource(connectionString));
             builder.Services.TryAddSingleton<AppointmentLedger>();
             builder.Services.TryAddSingleton<ClientDirectory>();
         }
