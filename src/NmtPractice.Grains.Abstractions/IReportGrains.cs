@@ -1,0 +1,133 @@
+namespace NmtPractice.Grains;
+
+/// <summary>How a report's days are grouped. Weeks start on Monday (ISO); months are calendar months, both clinic-local.</summary>
+public enum ReportBucket
+{
+    Day = 1,
+    Week,
+    Month,
+}
+
+/// <summary>
+/// What a report covers: clinic-local dates <see cref="From"/>..<see cref="To"/> inclusive, for the given clinics
+/// (empty: every clinic of the chain), grouped by <see cref="Bucket"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("nmt.ReportQuery")]
+public sealed record ReportQuery(
+    [property: Id(0)] IReadOnlyList<string> ClinicIds,
+    [property: Id(1)] LocalDate From,
+    [property: Id(2)] LocalDate To,
+    [property: Id(3)] ReportBucket Bucket = ReportBucket.Day);
+
+/// <summary>
+/// Room utilisation of one bucket. <see cref="RoomId"/> is set on room rows; null on clinic totals;
+/// <see cref="ClinicId"/> and <see cref="RoomId"/> are both null on chain totals.
+/// Utilisation = TreatmentMinutes / OpenMinutes (0 when nothing was open).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("nmt.RoomUtilisationRow")]
+public sealed record RoomUtilisationRow(
+    [property: Id(0)] string? ClinicId,
+    [property: Id(1)] string? RoomId,
+    [property: Id(2)] LocalDate BucketStart,
+    [property: Id(3)] long OpenMinutes,
+    [property: Id(4)] long TreatmentMinutes,
+    [property: Id(5)] long TurnoverMinutes,
+    [property: Id(6)] int Appointments)
+{
+    public double Utilisation => OpenMinutes == 0 ? 0 : (double)TreatmentMinutes / OpenMinutes;
+}
+
+[GenerateSerializer, Immutable, Alias("nmt.RoomUtilisationReport")]
+public sealed record RoomUtilisationReport(
+    [property: Id(0)] ReportQuery Query,
+    [property: Id(1)] IReadOnlyList<RoomUtilisationRow> Rooms,
+    [property: Id(2)] IReadOnlyList<RoomUtilisationRow> Clinics,
+    [property: Id(3)] IReadOnlyList<RoomUtilisationRow> Chain);
+
+/// <summary>Therapist utilisation at one clinic for one bucket: BookedMinutes / RosteredMinutes (0 when not rostered).</summary>
+[GenerateSerializer, Immutable, Alias("nmt.TherapistUtilisationRow")]
+public sealed record TherapistUtilisationRow(
+    [property: Id(0)] string TherapistId,
+    [property: Id(1)] string ClinicId,
+    [property: Id(2)] LocalDate BucketStart,
+    [property: Id(3)] long RosteredMinutes,
+    [property: Id(4)] long BookedMinutes,
+    [property: Id(5)] int Appointments)
+{
+    public double Utilisation => RosteredMinutes == 0 ? 0 : (double)BookedMinutes / RosteredMinutes;
+}
+
+[GenerateSerializer, Immutable, Alias("nmt.TherapistUtilisationReport")]
+public sealed record TherapistUtilisationReport(
+    [property: Id(0)] ReportQuery Query,
+    [property: Id(1)] IReadOnlyList<TherapistUtilisationRow> Rows);
+
+/// <summary>
+/// One clinic's appointments over a period (by the clinic-local date of their start). Revenue is the service price
+/// (as configured now) of every fulfilled appointment, in minor units of the clinic's currency.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("nmt.ClinicSummary")]
+public sealed record ClinicSummary(
+    [property: Id(0)] string ClinicId,
+    [property: Id(1)] LocalDate From,
+    [property: Id(2)] LocalDate To,
+    [property: Id(3)] int Pending,
+    [property: Id(4)] int Booked,
+    [property: Id(5)] int Arrived,
+    [property: Id(6)] int Fulfilled,
+    [property: Id(7)] int CancelledInTime,
+    [property: Id(8)] int CancelledLate,
+    [property: Id(9)] int NoShows,
+    [property: Id(10)] int UniqueClients,
+    [property: Id(11)] int NewClients,
+    [property: Id(12)] long RevenueMinor)
+{
+    /// <summary>Every appointment except expired holds.</summary>
+    public int Total => Pending + Booked + Arrived + Fulfilled + CancelledInTime + CancelledLate + NoShows;
+
+    /// <summary>No-shows / (fulfilled + no-shows): of the appointments that were due and settled, the share missed.</summary>
+    public double NoShowRate => Fulfilled + NoShows == 0 ? 0 : (double)NoShows / (Fulfilled + NoShows);
+}
+
+/// <summary>One cell of the occupancy heatmap: a local weekday and hour, summed over the period.</summary>
+[GenerateSerializer, Immutable, Alias("nmt.HeatmapCell")]
+public sealed record HeatmapCell(
+    [property: Id(0)] IsoDayOfWeek Weekday,
+    [property: Id(1)] int Hour,
+    [property: Id(2)] long OpenRoomMinutes,
+    [property: Id(3)] long TreatmentMinutes)
+{
+    public double Occupancy => OpenRoomMinutes == 0 ? 0 : (double)TreatmentMinutes / OpenRoomMinutes;
+}
+
+[GenerateSerializer, Immutable, Alias("nmt.OccupancyHeatmap")]
+public sealed record OccupancyHeatmap(
+    [property: Id(0)] string ClinicId,
+    [property: Id(1)] LocalDate From,
+    [property: Id(2)] LocalDate To,
+    [property: Id(3)] IReadOnlyList<HeatmapCell> Cells);
+
+/// <summary>Every clinic side by side over one period.</summary>
+[GenerateSerializer, Immutable, Alias("nmt.ChainComparisonRow")]
+public sealed record ChainComparisonRow(
+    [property: Id(0)] string ClinicId,
+    [property: Id(1)] string ClinicName,
+    [property: Id(2)] RoomUtilisationRow RoomUtilisation,
+    [property: Id(3)] long RosteredMinutes,
+    [property: Id(4)] long TherapistBookedMinutes,
+    [property: Id(5)] ClinicSummary Summary);
+
+/// <summary>
+/// Reports from the ledger's incrementally maintained usage and the configuration. Stateless; any silo serves it.
+/// Every method refuses unknown clinics, reversed periods and periods longer than the limit with a
+/// <see cref="Refusal"/>.
+/// </summary>
+[Alias("nmt.IReportGrain")]
+public interface IReportGrain : IGrainWithIntegerKey
+{
+    [Alias("RoomUtilisation")] Task<Result<RoomUtilisationReport>> RoomUtilisation(ReportQuery query);
+    [Alias("TherapistUtilisation")] Task<Result<TherapistUtilisationReport>> TherapistUtilisation(ReportQuery query);
+    [Alias("ClinicSummary")] Task<Result<ClinicSummary>> ClinicSummary(string clinicId, LocalDate from, LocalDate to);
+    [Alias("Heatmap")] Task<Result<OccupancyHeatmap>> Heatmap(string clinicId, LocalDate from, LocalDate to);
+    [Alias("ChainComparison")] Task<Result<IReadOnlyList<ChainComparisonRow>>> ChainComparison(LocalDate from, LocalDate to);
+}
