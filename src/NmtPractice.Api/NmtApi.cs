@@ -22,13 +22,14 @@ public static class NmtApi
         return services;
     }
 
-    /// <summary>Maps the four API services, reflection and health. Call after <see cref="AddNmtApi"/>.</summary>
+    /// <summary>Maps the API services, reflection and health. Call after <see cref="AddNmtApi"/>.</summary>
     public static IEndpointRouteBuilder MapNmtApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<ClinicGrpcService>();
         endpoints.MapGrpcService<StaffGrpcService>();
         endpoints.MapGrpcService<ClientGrpcService>();
         endpoints.MapGrpcService<BookingGrpcService>();
+        endpoints.MapGrpcService<ReportGrpcService>();
         MapOperations(endpoints);
         return endpoints;
     }

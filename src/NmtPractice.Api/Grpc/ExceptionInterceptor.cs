@@ -24,38 +24,62 @@ public sealed class ExceptionInterceptor(ILogger<ExceptionInterceptor> logger) :
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(continuation);
-        if (request is IMessage message && FindOversizedField(message, "") is { } field)
-        {
-            ApiErrors.ThrowInvalid(field, $"{field} is longer than {MaxFieldLength / 1024} KB.");
-        }
+        RefuseOversizedFields(request);
         try
         {
             return await continuation(request, context);
         }
-        catch (RpcException)
+        catch (Exception e) when (e is not RpcException)
         {
-            throw;
+            throw Translate(e, context);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+    }
+
+    /// <summary>Streaming calls (the CSV export) get the same checks and the same translation as unary ones.</summary>
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        RefuseOversizedFields(request);
+        try
         {
-            throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
+            await continuation(request, responseStream, context);
         }
-        catch (Exception e) when (Find<InconsistentStateException>(e) is not null)
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    private static void RefuseOversizedFields<TRequest>(TRequest request)
+    {
+        if (request is IMessage message && FindOversizedField(message, "") is { } field)
+        {
+            ApiErrors.ThrowInvalid(field, $"{field} is longer than {MaxFieldLength / 1024} KB.");
+        }
+    }
+
+    private RpcException Translate(Exception e, ServerCallContext context)
+    {
+        if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
+        }
+        if (Find<InconsistentStateException>(e) is not null)
         {
             logger.LogInformation("{Method}: concurrent state change: {Message}", context.Method, e.Message);
-            throw ApiErrors.ToRpcException(new Refusal(RefusalReason.Concurrency, "The data changed concurrently; read it again and retry."));
+            return ApiErrors.ToRpcException(new Refusal(RefusalReason.Concurrency, "The data changed concurrently; read it again and retry."));
         }
-        catch (Exception e) when (IsUnavailable(e))
+        if (IsUnavailable(e))
         {
             logger.LogWarning(e, "{Method}: the cluster or the database is unavailable", context.Method);
-            throw ApiErrors.Unavailable("The service is temporarily unavailable (cluster or database unreachable); retry later.");
+            return ApiErrors.Unavailable("The service is temporarily unavailable (cluster or database unreachable); retry later.");
         }
-        catch (Exception e)
-        {
-            var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
-            logger.LogError(e, "{Method} failed unexpectedly (trace id {TraceId})", context.Method, traceId);
-            throw ApiErrors.Internal(traceId);
-        }
+        var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+        logger.LogError(e, "{Method} failed unexpectedly (trace id {TraceId})", context.Method, traceId);
+        return ApiErrors.Internal(traceId);
     }
 
     /// <summary>

@@ -1,0 +1,394 @@
+using System.Text;
+using NmtPractice.Api.V1;
+using DomainBucket = NmtPractice.Grains.ReportBucket;
+using DomainComparison = NmtPractice.Grains.ChainComparisonRow;
+using DomainHeatmap = NmtPractice.Grains.OccupancyHeatmap;
+using DomainRoomReport = NmtPractice.Grains.RoomUtilisationReport;
+using DomainRoomRow = NmtPractice.Grains.RoomUtilisationRow;
+using DomainSummary = NmtPractice.Grains.ClinicSummary;
+using DomainTherapistReport = NmtPractice.Grains.TherapistUtilisationReport;
+using DomainTherapistRow = NmtPractice.Grains.TherapistUtilisationRow;
+using WireBucket = NmtPractice.Api.V1.ReportBucket;
+using WireHeatmap = NmtPractice.Api.V1.OccupancyHeatmap;
+using WireRoomReport = NmtPractice.Api.V1.RoomUtilisationReport;
+using WireRoomRow = NmtPractice.Api.V1.RoomUtilisationRow;
+using WireSummary = NmtPractice.Api.V1.ClinicSummary;
+using WireTherapistReport = NmtPractice.Api.V1.TherapistUtilisationReport;
+using WireTherapistRow = NmtPractice.Api.V1.TherapistUtilisationRow;
+
+namespace NmtPractice.Api.Grpc;
+
+/// <summary>
+/// Reports through the stateless report grain: validates the period, bucket and clinics, maps the grain's records to
+/// the wire, and streams the CSV export a month of buckets at a time.
+/// </summary>
+public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcService> logger) : ReportService.ReportServiceBase
+{
+    /// <summary>The longest period a report covers, in days (from and to inclusive): three years, as the grain allows.</summary>
+    public const int MaxPeriodDays = 1096;
+
+    public const int MaxClinics = 1000;
+
+    /// <summary>A chunk of the export is sent once its text reaches this many characters.</summary>
+    public const int ChunkChars = 32 * 1024;
+
+    public override async Task<WireRoomReport> GetRoomUtilisation(GetRoomUtilisationRequest request, ServerCallContext context)
+    {
+        var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, request.Bucket, bucketRequired: true);
+        return MapRoomReport((await Reports.RoomUtilisation(query)).OrThrow());
+    }
+
+    public override async Task<WireTherapistReport> GetTherapistUtilisation(GetTherapistUtilisationRequest request, ServerCallContext context)
+    {
+        var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, request.Bucket, bucketRequired: true);
+        return MapTherapistReport((await Reports.TherapistUtilisation(query)).OrThrow());
+    }
+
+    public override async Task<WireSummary> GetClinicSummary(GetClinicSummaryRequest request, ServerCallContext context)
+    {
+        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
+        var (from, to) = MapPeriod(request.FromDate, request.ToDate);
+        await GetClinic(clinicId, "clinic_id");
+        return MapSummary((await Reports.ClinicSummary(clinicId, from, to)).OrThrow());
+    }
+
+    public override async Task<WireHeatmap> GetOccupancyHeatmap(GetOccupancyHeatmapRequest request, ServerCallContext context)
+    {
+        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
+        var (from, to) = MapPeriod(request.FromDate, request.ToDate);
+        var clinic = await GetClinic(clinicId, "clinic_id");
+        return MapHeatmap((await Reports.Heatmap(clinicId, from, to)).OrThrow(), clinic);
+    }
+
+    public override async Task<CompareClinicsResponse> CompareClinics(CompareClinicsRequest request, ServerCallContext context)
+    {
+        var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, WireBucket.Unspecified, bucketRequired: false);
+        var rows = (await Reports.ChainComparison(query.From, query.To)).OrThrow();
+        var response = new CompareClinicsResponse { FromDate = WireFormat.FormatDate(query.From), ToDate = WireFormat.FormatDate(query.To) };
+        response.Clinics.AddRange(Selected(rows, query.ClinicIds).Select(r => MapComparison(r, query.To)));
+        return response;
+    }
+
+    public override async Task ExportReport(ExportReportRequest request, IServerStreamWriter<CsvChunk> responseStream, ServerCallContext context)
+    {
+        if (request.Kind is < ReportKind.RoomUtilisation or > ReportKind.ChainComparison)
+        {
+            ApiErrors.ThrowInvalid("kind", "kind must be ROOM_UTILISATION, THERAPIST_UTILISATION, CLINIC_SUMMARY, OCCUPANCY_HEATMAP or CHAIN_COMPARISON.");
+        }
+        var bucketRequired = request.Kind is ReportKind.RoomUtilisation or ReportKind.TherapistUtilisation;
+        var bucket = request.Kind is ReportKind.OccupancyHeatmap or ReportKind.ChainComparison ? WireBucket.Unspecified : request.Bucket;
+        var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, bucket, bucketRequired);
+        logger.LogInformation("Export {Kind} from {From} to {To} for {Clinics} clinic(s)", request.Kind, query.From, query.To, query.ClinicIds.Count);
+        var ct = context.CancellationToken;
+        var csv = new StringBuilder(ChunkChars + 1024);
+        ReportCsv.Line(csv, ReportCsv.Columns(request.Kind));
+        await Flush(csv, responseStream, ct);
+        switch (request.Kind)
+        {
+            case ReportKind.RoomUtilisation:
+                foreach (var part in Chunks(query))
+                {
+                    var report = MapRoomReport((await Reports.RoomUtilisation(part)).OrThrow());
+                    foreach (var row in report.Rooms.Concat(report.Clinics).Concat(report.Chain))
+                    {
+                        ReportCsv.Room(csv, row);
+                        await FlushIfFull(csv, responseStream, ct);
+                    }
+                }
+                break;
+            case ReportKind.TherapistUtilisation:
+                foreach (var part in Chunks(query))
+                {
+                    foreach (var row in MapTherapistReport((await Reports.TherapistUtilisation(part)).OrThrow()).Rows)
+                    {
+                        ReportCsv.Therapist(csv, row);
+                        await FlushIfFull(csv, responseStream, ct);
+                    }
+                }
+                break;
+            case ReportKind.ClinicSummary:
+                var clinicIds = await AllIfEmpty(query.ClinicIds);
+                var periods = query.Bucket == 0 ? [(query.From, query.To)] : Buckets(query.From, query.To, query.Bucket);
+                foreach (var (first, last) in periods)
+                {
+                    foreach (var clinicId in clinicIds)
+                    {
+                        ReportCsv.Summary(csv, MapSummary((await Reports.ClinicSummary(clinicId, first, last)).OrThrow()));
+                        await FlushIfFull(csv, responseStream, ct);
+                    }
+                }
+                break;
+            case ReportKind.OccupancyHeatmap:
+                foreach (var clinicId in await AllIfEmpty(query.ClinicIds))
+                {
+                    var clinic = await GetClinic(clinicId, "clinic_ids");
+                    foreach (var cell in MapHeatmap((await Reports.Heatmap(clinicId, query.From, query.To)).OrThrow(), clinic).Cells)
+                    {
+                        ReportCsv.Heatmap(csv, clinicId, cell);
+                    }
+                    await FlushIfFull(csv, responseStream, ct);
+                }
+                break;
+            case ReportKind.ChainComparison:
+                foreach (var row in Selected((await Reports.ChainComparison(query.From, query.To)).OrThrow(), query.ClinicIds))
+                {
+                    ReportCsv.Comparison(csv, MapComparison(row, query.To));
+                    await FlushIfFull(csv, responseStream, ct);
+                }
+                break;
+            default:
+                break;
+        }
+        await Flush(csv, responseStream, ct);
+    }
+
+    private IReportGrain Reports => grains.GetGrain<IReportGrain>(0);
+
+    private static async Task FlushIfFull(StringBuilder csv, IServerStreamWriter<CsvChunk> stream, CancellationToken ct)
+    {
+        if (csv.Length >= ChunkChars)
+        {
+            await Flush(csv, stream, ct);
+        }
+    }
+
+    private static async Task Flush(StringBuilder csv, IServerStreamWriter<CsvChunk> stream, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (csv.Length == 0)
+        {
+            return;
+        }
+        await stream.WriteAsync(new CsvChunk { Text = csv.ToString() }, ct);
+        csv.Clear();
+    }
+
+    /// <summary>
+    /// The export's pieces: the period cut into calendar months (whole ISO weeks, four at a time, for weekly buckets),
+    /// so no bucket spans two pieces and each piece's rows equal those of one query over the whole period.
+    /// </summary>
+    public static IEnumerable<ReportQuery> Chunks(ReportQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        for (var start = query.From; start <= query.To;)
+        {
+            var end = query.Bucket == DomainBucket.Week
+                ? start.With(DateAdjusters.NextOrSame(IsoDayOfWeek.Sunday)).PlusWeeks(3)
+                : start.With(DateAdjusters.EndOfMonth);
+            end = LocalDate.Min(end, query.To);
+            yield return query with { From = start, To = end };
+            start = end.PlusDays(1);
+        }
+    }
+
+    /// <summary>Each bucket of [<paramref name="from"/>, <paramref name="to"/>] as its first and last date, cut to the period.</summary>
+    public static IEnumerable<(LocalDate First, LocalDate Last)> Buckets(LocalDate from, LocalDate to, DomainBucket bucket)
+    {
+        for (var start = from; start <= to; start = BucketEnd(start, bucket, to).PlusDays(1))
+        {
+            yield return (start, BucketEnd(start, bucket, to));
+        }
+    }
+
+    /// <summary>The last date of the bucket that starts on <paramref name="start"/>, no later than <paramref name="to"/>.</summary>
+    public static LocalDate BucketEnd(LocalDate start, DomainBucket bucket, LocalDate to) => LocalDate.Min(to, bucket switch
+    {
+        DomainBucket.Week => start.With(DateAdjusters.NextOrSame(IsoDayOfWeek.Sunday)),
+        DomainBucket.Month => start.With(DateAdjusters.EndOfMonth),
+        _ => start,
+    });
+
+    private async Task<ReportQuery> MapQuery(IReadOnlyList<string> clinicIds, string fromDate, string toDate, WireBucket bucket, bool bucketRequired)
+    {
+        var ids = MapClinicIds(clinicIds);
+        var (from, to) = MapPeriod(fromDate, toDate);
+        var domainBucket = MapBucket(bucket, bucketRequired);
+        if (ids.Count > 0)
+        {
+            var known = (await grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics()).ToHashSet(StringComparer.Ordinal);
+            var unknown = ids.FindIndex(id => !known.Contains(id));
+            if (unknown >= 0)
+            {
+                ApiErrors.ThrowNotFound($"clinic_ids[{clinicIds.ToList().IndexOf(ids[unknown])}]", $"Clinic {ids[unknown]} does not exist.");
+            }
+        }
+        return new ReportQuery(ids, from, to, domainBucket);
+    }
+
+    /// <summary>Each id checked (field clinic_ids[i]); duplicates dropped, order kept.</summary>
+    private static List<string> MapClinicIds(IReadOnlyList<string> clinicIds)
+    {
+        WireFormat.Count(clinicIds, "clinic_ids", MaxClinics);
+        for (var i = 0; i < clinicIds.Count; i++)
+        {
+            WireFormat.Id(clinicIds[i], $"clinic_ids[{i}]");
+        }
+        return [.. clinicIds.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static (LocalDate From, LocalDate To) MapPeriod(string fromDate, string toDate)
+    {
+        var from = WireFormat.Date(fromDate, "from_date");
+        var to = WireFormat.Date(toDate, "to_date");
+        if (to < from)
+        {
+            ApiErrors.ThrowInvalid("to_date", "to_date is before from_date.");
+        }
+        if (Period.Between(from, to, PeriodUnits.Days).Days >= MaxPeriodDays)
+        {
+            ApiErrors.ThrowInvalid("to_date", $"A report covers at most {MaxPeriodDays} days (three years).");
+        }
+        return (from, to);
+    }
+
+    private static DomainBucket MapBucket(WireBucket bucket, bool required) => bucket switch
+    {
+        WireBucket.Day => DomainBucket.Day,
+        WireBucket.Week => DomainBucket.Week,
+        WireBucket.Month => DomainBucket.Month,
+        WireBucket.Unspecified when !required => 0,
+        _ => throw ApiErrors.ToRpcException(Refusal.Invalid("bucket", "bucket must be DAY, WEEK or MONTH.")),
+    };
+
+    private static WireBucket MapBucket(DomainBucket bucket) => bucket switch
+    {
+        DomainBucket.Day => WireBucket.Day,
+        DomainBucket.Week => WireBucket.Week,
+        DomainBucket.Month => WireBucket.Month,
+        _ => WireBucket.Unspecified,
+    };
+
+    private async Task<NmtPractice.Domain.Clinics.Clinic> GetClinic(string clinicId, string field) =>
+        await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get()
+        ?? throw ApiErrors.NotFound(field, $"Clinic {clinicId} does not exist.");
+
+    private async Task<IReadOnlyList<string>> AllIfEmpty(IReadOnlyList<string> clinicIds) =>
+        clinicIds.Count > 0 ? clinicIds : [.. (await grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics()).Order(StringComparer.Ordinal)];
+
+    /// <summary>The rows of the clinics asked for (all when none), by clinic id.</summary>
+    private static IEnumerable<DomainComparison> Selected(IReadOnlyList<DomainComparison> rows, IReadOnlyList<string> clinicIds) =>
+        rows.Where(r => clinicIds.Count == 0 || clinicIds.Contains(r.ClinicId, StringComparer.Ordinal))
+            .OrderBy(r => r.ClinicId, StringComparer.Ordinal);
+
+    private static WireRoomReport MapRoomReport(DomainRoomReport report)
+    {
+        var to = report.Query.To;
+        var bucket = report.Query.Bucket;
+        var wire = new WireRoomReport
+        {
+            FromDate = WireFormat.FormatDate(report.Query.From),
+            ToDate = WireFormat.FormatDate(to),
+            Bucket = MapBucket(bucket),
+        };
+        wire.ClinicIds.AddRange(report.Query.ClinicIds);
+        wire.Rooms.AddRange(report.Rooms.Select(r => MapRoomRow(r, bucket, to)));
+        wire.Clinics.AddRange(report.Clinics.Select(r => MapRoomRow(r, bucket, to)));
+        wire.Chain.AddRange(report.Chain.Select(r => MapRoomRow(r, bucket, to)));
+        return wire;
+    }
+
+    private static WireRoomRow MapRoomRow(DomainRoomRow r, DomainBucket bucket, LocalDate to) => new()
+    {
+        ClinicId = r.ClinicId ?? "",
+        RoomId = r.RoomId ?? "",
+        BucketStart = WireFormat.FormatDate(r.BucketStart),
+        BucketEnd = WireFormat.FormatDate(BucketEnd(r.BucketStart, bucket, to)),
+        OpenMinutes = r.OpenMinutes,
+        TreatmentMinutes = r.TreatmentMinutes,
+        TurnoverMinutes = r.TurnoverMinutes,
+        Appointments = r.Appointments,
+        Utilisation = r.Utilisation,
+    };
+
+    private static WireTherapistReport MapTherapistReport(DomainTherapistReport report)
+    {
+        var wire = new WireTherapistReport
+        {
+            FromDate = WireFormat.FormatDate(report.Query.From),
+            ToDate = WireFormat.FormatDate(report.Query.To),
+            Bucket = MapBucket(report.Query.Bucket),
+        };
+        wire.ClinicIds.AddRange(report.Query.ClinicIds);
+        wire.Rows.AddRange(report.Rows.Select(r => MapTherapistRow(r, report.Query.Bucket, report.Query.To)));
+        return wire;
+    }
+
+    private static WireTherapistRow MapTherapistRow(DomainTherapistRow r, DomainBucket bucket, LocalDate to) => new()
+    {
+        TherapistId = r.TherapistId,
+        ClinicId = r.ClinicId,
+        BucketStart = WireFormat.FormatDate(r.BucketStart),
+        BucketEnd = WireFormat.FormatDate(BucketEnd(r.BucketStart, bucket, to)),
+        RosteredMinutes = r.RosteredMinutes,
+        BookedMinutes = r.BookedMinutes,
+        Appointments = r.Appointments,
+        Utilisation = r.Utilisation,
+    };
+
+    private static WireSummary MapSummary(DomainSummary s) => new()
+    {
+        ClinicId = s.ClinicId,
+        FromDate = WireFormat.FormatDate(s.From),
+        ToDate = WireFormat.FormatDate(s.To),
+        Pending = s.Pending,
+        Booked = s.Booked,
+        Arrived = s.Arrived,
+        Fulfilled = s.Fulfilled,
+        CancelledInTime = s.CancelledInTime,
+        CancelledLate = s.CancelledLate,
+        NoShows = s.NoShows,
+        Total = s.Total,
+        UniqueClients = s.UniqueClients,
+        NewClients = s.NewClients,
+        NoShowRate = s.NoShowRate,
+        RevenueMinor = s.RevenueMinor,
+    };
+
+    /// <summary>Always 7 x 24 cells, Monday 00 first; hours the grain did not report are zero.</summary>
+    private static WireHeatmap MapHeatmap(DomainHeatmap heatmap, NmtPractice.Domain.Clinics.Clinic clinic)
+    {
+        var cells = heatmap.Cells.ToDictionary(c => (c.Weekday, c.Hour));
+        var wire = new WireHeatmap
+        {
+            ClinicId = heatmap.ClinicId,
+            ClinicName = clinic.Name,
+            TimeZone = clinic.TimeZoneId,
+            FromDate = WireFormat.FormatDate(heatmap.From),
+            ToDate = WireFormat.FormatDate(heatmap.To),
+        };
+        for (var day = IsoDayOfWeek.Monday; day <= IsoDayOfWeek.Sunday; day++)
+        {
+            for (var hour = 0; hour < 24; hour++)
+            {
+                var cell = cells.GetValueOrDefault((day, hour));
+                wire.Cells.Add(new V1.HeatmapCell
+                {
+                    Weekday = (V1.DayOfWeek)(int)day,
+                    Hour = hour,
+                    OpenRoomMinutes = cell?.OpenRoomMinutes ?? 0,
+                    TreatmentMinutes = cell?.TreatmentMinutes ?? 0,
+                    Occupancy = cell?.Occupancy ?? 0,
+                });
+            }
+        }
+        return wire;
+    }
+
+    private static ClinicComparison MapComparison(DomainComparison r, LocalDate to) => new()
+    {
+        ClinicId = r.ClinicId,
+        ClinicName = r.ClinicName,
+        // A comparison covers the whole period: its one "bucket" ends with the period.
+        RoomUtilisation = MapRoomRow(r.RoomUtilisation, DomainBucket.Month, to) is var row ? WithEnd(row, to) : null,
+        RosteredMinutes = r.RosteredMinutes,
+        TherapistBookedMinutes = r.TherapistBookedMinutes,
+        TherapistUtilisation = r.RosteredMinutes == 0 ? 0 : (double)r.TherapistBookedMinutes / r.RosteredMinutes,
+        Summary = MapSummary(r.Summary),
+    };
+
+    private static WireRoomRow WithEnd(WireRoomRow row, LocalDate to)
+    {
+        row.BucketEnd = WireFormat.FormatDate(to);
+        return row;
+    }
+}
