@@ -38,7 +38,8 @@ public sealed class App
             .Concat(StaffCommands.Create(this))
             .Concat(ClientCommands.Create(this))
             .Concat(BookingCommands.Create(this))
-            .Concat(ScheduleCommands.Create(this)))
+            .Concat(ScheduleCommands.Create(this))
+            .Concat(ReportCommands.Create(this)))
         {
             Root.Add(command);
         }

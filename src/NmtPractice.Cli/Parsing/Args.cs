@@ -228,6 +228,30 @@ public static partial class Args
         _ => throw new CliUsageException(field, $"{field}: '{text}' is not leave, sickness or extra-shift."),
     };
 
+    /// <summary>--clinic values, each one id or several separated by commas; duplicates dropped, order kept.</summary>
+    public static IReadOnlyList<string> ClinicIds(IEnumerable<string> values) =>
+        [.. values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>day, week or month.</summary>
+    public static ReportBucket Bucket(string text, string field) => text.Trim().ToUpperInvariant() switch
+    {
+        "DAY" or "DAYS" or "DAILY" => ReportBucket.Day,
+        "WEEK" or "WEEKS" or "WEEKLY" => ReportBucket.Week,
+        "MONTH" or "MONTHS" or "MONTHLY" => ReportBucket.Month,
+        _ => throw new CliUsageException(field, $"{field}: '{text}' is not day, week or month."),
+    };
+
+    /// <summary>rooms, therapists, summary, heatmap or compare.</summary>
+    public static ReportKind ReportKind(string text, string field) => text.Trim().ToUpperInvariant() switch
+    {
+        "ROOMS" => Api.V1.ReportKind.RoomUtilisation,
+        "THERAPISTS" => Api.V1.ReportKind.TherapistUtilisation,
+        "SUMMARY" => Api.V1.ReportKind.ClinicSummary,
+        "HEATMAP" => Api.V1.ReportKind.OccupancyHeatmap,
+        "COMPARE" => Api.V1.ReportKind.ChainComparison,
+        _ => throw new CliUsageException(field, $"{field}: '{text}' is not rooms, therapists, summary, heatmap or compare."),
+    };
+
     /// <summary>Server addresses are absolute http:// or https:// URLs.</summary>
     public static Uri Server(string text, string field)
     {
