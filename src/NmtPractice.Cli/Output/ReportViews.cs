@@ -19,9 +19,11 @@ public static class ReportViews
 
     /// <summary>"45.0%" for 0.45; 0 when there is nothing to divide by.</summary>
     public static string Percent(long numerator, long denominator) =>
-        (denominator == 0 ? 0 : (double)numerator / denominator).ToString("0.0%", CultureInfo.InvariantCulture);
+        PercentValue(numerator, denominator).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
-    public static double Fraction(long numerator, long denominator) => denominator == 0 ? 0 : (double)numerator / denominator;
+    /// <summary>The percentage with one decimal, rounded half away from zero from the exact minutes (37.5 for 450 / 1200).</summary>
+    public static decimal PercentValue(long numerator, long denominator) =>
+        denominator == 0 ? 0m : Math.Round(100m * numerator / denominator, 1, MidpointRounding.AwayFromZero);
 
     /// <summary>"2026-11-02" for a one-day bucket, "2026-11-02 – 2026-11-08" otherwise.</summary>
     public static string Bucket(string start, string end) => start == end || end.Length == 0 ? start : $"{start} – {end}";
@@ -50,6 +52,8 @@ public static class ReportViews
 
     private static void Row(Table table, params string[] cells) => table.AddRow([.. cells.Select(c => (IRenderable)new Text(c))]);
 
+    private static void Heading(IAnsiConsole console, string text) => console.Write(new Markup($"[bold]{Markup.Escape(text)}[/]\n"));
+
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Period(string from, string to) => from == to ? from : $"{from} to {to}";
@@ -66,7 +70,8 @@ public static class ReportViews
             Row(rooms, r.ClinicId, r.RoomId, Bucket(r.BucketStart, r.BucketEnd), Hours(r.OpenMinutes), Hours(r.TreatmentMinutes),
                 Hours(r.TurnoverMinutes), Int(r.Appointments), Percent(r.TreatmentMinutes, r.OpenMinutes));
         }
-        rooms.Title(title).Caption($"{report.Rooms.Count} room row(s)");
+        rooms.Caption($"{report.Rooms.Count} room row(s)");
+        Heading(console, title);
         console.Write(rooms);
         var totals = New("Clinic", "Bucket", "Open", "Treatment", "Turnover", "Appts", "Utilisation");
         foreach (var r in report.Clinics.Concat(report.Chain))
@@ -74,7 +79,7 @@ public static class ReportViews
             Row(totals, r.ClinicId.Length == 0 ? "all clinics" : r.ClinicId, Bucket(r.BucketStart, r.BucketEnd), Hours(r.OpenMinutes),
                 Hours(r.TreatmentMinutes), Hours(r.TurnoverMinutes), Int(r.Appointments), Percent(r.TreatmentMinutes, r.OpenMinutes));
         }
-        totals.Title("Clinic and chain totals");
+        Heading(console, "Clinic and chain totals");
         console.Write(totals);
 
         var clinics = report.Clinics.Select(r => r.ClinicId).Distinct().Count();
@@ -103,8 +108,8 @@ public static class ReportViews
         chart.Culture = CultureInfo.InvariantCulture;
         foreach (var (label, used, available) in bars.Take(MaxBars))
         {
-            var percent = Math.Round(Fraction(used, available) * 100, 1, MidpointRounding.AwayFromZero);
-            chart.AddItem(Markup.Escape(label), percent, percent >= 85 ? Color.Red : percent >= 60 ? Color.Yellow : Color.Green);
+            var percent = PercentValue(used, available);
+            chart.AddItem(Markup.Escape(label), (double)percent, percent >= 85 ? Color.Red : percent >= 60 ? Color.Yellow : Color.Green);
         }
         console.Write(chart);
         if (bars.Count > MaxBars)
@@ -123,8 +128,8 @@ public static class ReportViews
             Row(table, r.TherapistId, r.ClinicId, Bucket(r.BucketStart, r.BucketEnd), Hours(r.RosteredMinutes), Hours(r.BookedMinutes),
                 Int(r.Appointments), Percent(r.BookedMinutes, r.RosteredMinutes));
         }
-        table.Title($"Therapist utilisation, {Period(report.FromDate, report.ToDate)}, by {BucketName(report.Bucket)} (booked / rostered time)")
-            .Caption($"{report.Rows.Count} row(s)");
+        table.Caption($"{report.Rows.Count} row(s)");
+        Heading(console, $"Therapist utilisation, {Period(report.FromDate, report.ToDate)}, by {BucketName(report.Bucket)} (booked / rostered time)");
         console.Write(table);
         var bars = report.Rows.GroupBy(r => $"{r.TherapistId} @ {r.ClinicId}", StringComparer.Ordinal)
             .Select(g => (g.Key, g.Sum(r => r.BookedMinutes), g.Sum(r => r.RosteredMinutes)))
@@ -145,8 +150,8 @@ public static class ReportViews
                 Output.Summaries.Price(s.RevenueMinor));
         }
         var period = summaries.Count > 0 ? Period(summaries[0].FromDate, summaries[0].ToDate) : "";
-        table.Title($"Clinic summary, {period}")
-            .Caption("Cancelled: in time; Late: inside the cancellation window; no-show rate = no-shows / (fulfilled + no-shows); revenue of fulfilled appointments");
+        Heading(console, $"Clinic summary, {period}");
+        table.Caption("Cancelled: in time; Late: inside the cancellation window; no-show rate = no-shows / (fulfilled + no-shows); revenue of fulfilled appointments");
         console.Write(table);
     }
 
@@ -164,8 +169,8 @@ public static class ReportViews
                 Percent(c.TherapistBookedMinutes, c.RosteredMinutes), Int(s.Total), Percent(s.NoShows, s.Fulfilled + (long)s.NoShows),
                 Int(s.UniqueClients), Output.Summaries.Price(s.RevenueMinor));
         }
-        table.Title($"Clinics side by side, {Period(response.FromDate, response.ToDate)}")
-            .Caption("Utilisation: room treatment / open time; Therapists: booked / rostered time");
+        Heading(console, $"Clinics side by side, {Period(response.FromDate, response.ToDate)}");
+        table.Caption("Utilisation: room treatment / open time; Therapists: booked / rostered time");
         console.Write(table);
         Chart(console, "Room utilisation by clinic", [.. response.Clinics.Select(c =>
             (c.ClinicId, c.RoomUtilisation?.TreatmentMinutes ?? 0, c.RoomUtilisation?.OpenMinutes ?? 0))]);
@@ -204,8 +209,8 @@ public static class ReportViews
             table.AddRow(row);
         }
         var name = heatmap.ClinicName.Length > 0 ? $"{heatmap.ClinicName} ({heatmap.ClinicId})" : heatmap.ClinicId;
-        table.Title($"Occupancy (%) by weekday and hour: {name}, {Period(heatmap.FromDate, heatmap.ToDate)}, hours in {heatmap.TimeZone}")
-            .Caption("treatment minutes / open room minutes; · nothing open");
+        Heading(console, $"Occupancy (%) by weekday and hour: {name}, {Period(heatmap.FromDate, heatmap.ToDate)}, hours in {heatmap.TimeZone}");
+        table.Caption("treatment minutes / open room minutes; · nothing open");
         console.Write(table);
     }
 
