@@ -65,7 +65,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, WireBucket.Unspecified, bucketRequired: false);
         var rows = (await Reports.ChainComparison(query.From, query.To)).OrThrow();
         var response = new CompareClinicsResponse { FromDate = WireFormat.FormatDate(query.From), ToDate = WireFormat.FormatDate(query.To) };
-        response.Clinics.AddRange(Selected(rows, query.ClinicIds).Select(r => MapComparison(r, query.To)));
+        response.Clinics.AddRange(Selected(rows, query.ClinicIds).Select(r => MapComparison(r, query)));
         return response;
     }
 
@@ -132,7 +132,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
             case ReportKind.ChainComparison:
                 foreach (var row in Selected((await Reports.ChainComparison(query.From, query.To)).OrThrow(), query.ClinicIds))
                 {
-                    ReportCsv.Comparison(csv, MapComparison(row, query.To));
+                    ReportCsv.Comparison(csv, MapComparison(row, query));
                     await FlushIfFull(csv, responseStream, ct);
                 }
                 break;
@@ -272,27 +272,26 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
 
     private static WireRoomReport MapRoomReport(DomainRoomReport report)
     {
-        var to = report.Query.To;
-        var bucket = report.Query.Bucket;
+        var query = report.Query;
         var wire = new WireRoomReport
         {
-            FromDate = WireFormat.FormatDate(report.Query.From),
-            ToDate = WireFormat.FormatDate(to),
-            Bucket = MapBucket(bucket),
+            FromDate = WireFormat.FormatDate(query.From),
+            ToDate = WireFormat.FormatDate(query.To),
+            Bucket = MapBucket(query.Bucket),
         };
-        wire.ClinicIds.AddRange(report.Query.ClinicIds);
-        wire.Rooms.AddRange(report.Rooms.Select(r => MapRoomRow(r, bucket, to)));
-        wire.Clinics.AddRange(report.Clinics.Select(r => MapRoomRow(r, bucket, to)));
-        wire.Chain.AddRange(report.Chain.Select(r => MapRoomRow(r, bucket, to)));
+        wire.ClinicIds.AddRange(query.ClinicIds);
+        wire.Rooms.AddRange(report.Rooms.Select(r => MapRoomRow(r, query)));
+        wire.Clinics.AddRange(report.Clinics.Select(r => MapRoomRow(r, query)));
+        wire.Chain.AddRange(report.Chain.Select(r => MapRoomRow(r, query)));
         return wire;
     }
 
-    private static WireRoomRow MapRoomRow(DomainRoomRow r, DomainBucket bucket, LocalDate to) => new()
+    private static WireRoomRow MapRoomRow(DomainRoomRow r, ReportQuery query) => new()
     {
         ClinicId = r.ClinicId ?? "",
         RoomId = r.RoomId ?? "",
-        BucketStart = WireFormat.FormatDate(r.BucketStart),
-        BucketEnd = WireFormat.FormatDate(BucketEnd(r.BucketStart, bucket, to)),
+        BucketStart = WireFormat.FormatDate(LocalDate.Max(r.BucketStart, query.From)),
+        BucketEnd = WireFormat.FormatDate(BucketEnd(r.BucketStart, query.Bucket, query.To)),
         OpenMinutes = r.OpenMinutes,
         TreatmentMinutes = r.TreatmentMinutes,
         TurnoverMinutes = r.TurnoverMinutes,
@@ -309,16 +308,16 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
             Bucket = MapBucket(report.Query.Bucket),
         };
         wire.ClinicIds.AddRange(report.Query.ClinicIds);
-        wire.Rows.AddRange(report.Rows.Select(r => MapTherapistRow(r, report.Query.Bucket, report.Query.To)));
+        wire.Rows.AddRange(report.Rows.Select(r => MapTherapistRow(r, report.Query)));
         return wire;
     }
 
-    private static WireTherapistRow MapTherapistRow(DomainTherapistRow r, DomainBucket bucket, LocalDate to) => new()
+    private static WireTherapistRow MapTherapistRow(DomainTherapistRow r, ReportQuery query) => new()
     {
         TherapistId = r.TherapistId,
         ClinicId = r.ClinicId,
-        BucketStart = WireFormat.FormatDate(r.BucketStart),
-        BucketEnd = WireFormat.FormatDate(BucketEnd(r.BucketStart, bucket, to)),
+        BucketStart = WireFormat.FormatDate(LocalDate.Max(r.BucketStart, query.From)),
+        BucketEnd = WireFormat.FormatDate(BucketEnd(r.BucketStart, query.Bucket, query.To)),
         RosteredMinutes = r.RosteredMinutes,
         BookedMinutes = r.BookedMinutes,
         Appointments = r.Appointments,
@@ -374,12 +373,12 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         return wire;
     }
 
-    private static ClinicComparison MapComparison(DomainComparison r, LocalDate to) => new()
+    /// <summary>A comparison covers the whole period: its room utilisation is one "bucket" from the first date to the last.</summary>
+    private static ClinicComparison MapComparison(DomainComparison r, ReportQuery query) => new()
     {
         ClinicId = r.ClinicId,
         ClinicName = r.ClinicName,
-        // A comparison covers the whole period: its one "bucket" ends with the period.
-        RoomUtilisation = MapRoomRow(r.RoomUtilisation, DomainBucket.Month, to) is var row ? WithEnd(row, to) : null,
+        RoomUtilisation = WithEnd(MapRoomRow(r.RoomUtilisation, query with { Bucket = DomainBucket.Day }), query.To),
         RosteredMinutes = r.RosteredMinutes,
         TherapistBookedMinutes = r.TherapistBookedMinutes,
         TherapistUtilisation = r.RosteredMinutes == 0 ? 0 : (double)r.TherapistBookedMinutes / r.RosteredMinutes,
