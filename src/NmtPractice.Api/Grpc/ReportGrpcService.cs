@@ -24,8 +24,8 @@ namespace NmtPractice.Api.Grpc;
 /// </summary>
 public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcService> logger) : ReportService.ReportServiceBase
 {
-    /// <summary>The longest period a report covers, in days (from and to inclusive): three years, as the grain allows.</summary>
-    public const int MaxPeriodDays = 1096;
+    /// <summary>The longest period a report covers, in days (from and to inclusive): the grain's limit, three years.</summary>
+    public const int MaxPeriodDays = NmtPractice.Domain.Reports.ReportPeriod.MaxDays;
 
     public const int MaxClinics = 1000;
 
