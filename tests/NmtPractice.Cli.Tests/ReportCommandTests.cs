@@ -157,8 +157,8 @@ public sealed class ReportCommandTests
         Assert.DoesNotContain(root.Descendants(), e => e.Attributes().Any(a => a.Name.LocalName == "href"));
         var title = root.Element(Svg + "title")!.Value;
         Assert.Equal("Occupancy by weekday and hour: NMT <Soho> & Co (soho), 2026-11-02 to 2026-11-29", title);
-        Assert.Contains(root.Descendants(Svg + "text"), t => t.Value == title);
-        Assert.Contains(root.Descendants(Svg + "text"), t => t.Value.Contains("(Europe/London)", StringComparison.Ordinal));
+        Assert.Contains(root.Descendants(Svg + "text"), t => t.Value == "NMT <Soho> & Co (soho): occupancy by weekday and hour");
+        Assert.Contains(root.Descendants(Svg + "text"), t => t.Value.StartsWith("2026-11-02 to 2026-11-29 · ", StringComparison.Ordinal) && t.Value.Contains("(Europe/London)", StringComparison.Ordinal));
 
         var cells = root.Descendants(Svg + "g").Where(g => (string?)g.Attribute("class") == "cell").ToList();
         Assert.Equal(7 * 24, cells.Count);

@@ -92,8 +92,10 @@ public static class HeatmapSvg
             xml.WriteAttributeString("fill", "#ffffff");
             xml.WriteEndElement();
 
-            Label(xml, Ns, Left, 28, title, size: 18, bold: true);
-            Label(xml, Ns, Left, 50, $"Treatment minutes / open room minutes, summed over the period; hours on the clinic's clock ({heatmap.TimeZone})", size: 12, colour: "#555555");
+            var heading = $"{name}: occupancy by weekday and hour";
+            Label(xml, Ns, Left, 28, heading, size: FitFontSize(heading, 18, 0.62), bold: true);
+            var subtitle = $"{period} · treatment minutes / open room minutes · hours on the clinic's clock ({heatmap.TimeZone})";
+            Label(xml, Ns, Left, 50, subtitle, size: FitFontSize(subtitle, 12, 0.55), colour: "#555555");
 
             for (var h = 0; h < 24; h++)
             {
@@ -163,6 +165,16 @@ public static class HeatmapSvg
         xml.WriteAttributeString("fill", Closed);
         xml.WriteEndElement();
         Label(xml, ns, closedX + 22, y + 13, "no room open", size: 12, colour: "#555555");
+    }
+
+    /// <summary>
+    /// <paramref name="size"/>, or smaller so that <paramref name="text"/> fits the image's width; glyphs are taken as
+    /// <paramref name="em"/> of the font size wide on average.
+    /// </summary>
+    private static int FitFontSize(string text, int size, double em)
+    {
+        var available = Width - Left - 12;
+        return Math.Max(8, Math.Min(size, (int)(available / Math.Max(1, text.Length * em))));
     }
 
     private static void Label(XmlWriter xml, string ns, int x, int y, string text, int size, string anchor = "start", bool bold = false, string colour = "#1a1a1a")

@@ -159,18 +159,17 @@ public static class ReportViews
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(response);
-        var table = New("Clinic", "Name", "Open", "Treatment", "Turnover", "Utilisation", "Rostered", "Booked", "Therapists", "Total", "No-show rate", "Clients", "Revenue");
+        var table = New("Clinic", "Name", "Treatment", "Turnover", "Rooms", "Therapists", "Total", "No-show rate", "Clients", "Revenue");
         foreach (var c in response.Clinics)
         {
             var u = c.RoomUtilisation ?? new RoomUtilisationRow();
             var s = c.Summary ?? new ClinicSummary();
-            Row(table, c.ClinicId, c.ClinicName, Hours(u.OpenMinutes), Hours(u.TreatmentMinutes), Hours(u.TurnoverMinutes),
-                Percent(u.TreatmentMinutes, u.OpenMinutes), Hours(c.RosteredMinutes), Hours(c.TherapistBookedMinutes),
+            Row(table, c.ClinicId, c.ClinicName, Hours(u.TreatmentMinutes), Hours(u.TurnoverMinutes), Percent(u.TreatmentMinutes, u.OpenMinutes),
                 Percent(c.TherapistBookedMinutes, c.RosteredMinutes), Int(s.Total), Percent(s.NoShows, s.Fulfilled + (long)s.NoShows),
                 Int(s.UniqueClients), Output.Summaries.Price(s.RevenueMinor));
         }
         Heading(console, $"Clinics side by side, {Period(response.FromDate, response.ToDate)}");
-        table.Caption("Utilisation: room treatment / open time; Therapists: booked / rostered time");
+        table.Caption("Rooms: treatment / open room time; Therapists: booked / rostered time; Total: appointments");
         console.Write(table);
         Chart(console, "Room utilisation by clinic", [.. response.Clinics.Select(c =>
             (c.ClinicId, c.RoomUtilisation?.TreatmentMinutes ?? 0, c.RoomUtilisation?.OpenMinutes ?? 0))]);
