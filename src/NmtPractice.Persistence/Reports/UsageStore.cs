@@ -1,0 +1,269 @@
+using System.Data.Common;
+using NmtPractice.Domain.Appointments;
+using Npgsql;
+using NpgsqlTypes;
+using NodaTime;
+
+namespace NmtPractice.Persistence.Reports;
+
+/// <summary>
+/// Usage for reports (migration 0003_usage). Every read comes in two forms that return the same rows: the fast one
+/// (<c>RoomDaysAsync</c>...) sums the compacted aggregates and the deltas not yet compacted in one statement, so it is
+/// exact at any moment; the plain one (<c>PlainRoomDaysAsync</c>...) computes the same figures straight from the
+/// appointments ledger, aggregating per day first (the baseline for benchmarks and the oracle for tests).
+/// Days are clinic-local dates (the clinic's zone from <c>report_clinics</c>); an appointment counts on the date of its
+/// start. Ranges <c>from</c>..<c>to</c> are inclusive. Rows come ordered by clinic, day, then the row's own key;
+/// rows whose figures are all zero are left out. Clinics without a registered zone have no usage.
+/// </summary>
+public sealed class UsageStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>The row trigger on <c>appointments</c> that appends usage deltas. Bulk loads may disable it, then call <see cref="RebuildAsync"/>.</summary>
+    public const string CaptureTrigger = "appointments_usage_capture";
+
+    private const string Occupying = "('booked', 'arrived', 'fulfilled', 'noshow')";
+
+    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+
+    /// <summary>
+    /// Records the clinic's IANA zone. When the clinic was not registered or its zone differs, its usage is rebuilt from
+    /// the ledger in the same transaction and true is returned. A zone PostgreSQL does not know throws and changes nothing.
+    /// </summary>
+    public async Task<bool> RegisterClinicAsync(string clinicId, string timeZoneId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clinicId);
+        ArgumentException.ThrowIfNullOrEmpty(timeZoneId);
+        await using var cmd = _dataSource.CreateCommand("SELECT usage_register_clinic($1, $2)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = clinicId, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = timeZoneId, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.CommandTimeout = 0;
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Folds the pending deltas into the aggregates. Returns how many were folded, or -1 when another compaction is running.</summary>
+    public async Task<long> CompactAsync(CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT usage_compact()");
+        cmd.CommandTimeout = 0;
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Recomputes the aggregates of one clinic, or of every clinic when <paramref name="clinicId"/> is null, from the
+    /// ledger. Bookings wait while it runs. Returns the number of ledger rows counted.
+    /// </summary>
+    public async Task<long> RebuildAsync(string? clinicId = null, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT usage_rebuild($1)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)clinicId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.CommandTimeout = 0;
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Turns the capture trigger on or off (for bulk loads; rebuild afterwards). Takes a short exclusive lock on the ledger.</summary>
+    public async Task SetCaptureEnabledAsync(bool enabled, CancellationToken ct = default)
+    {
+#pragma warning disable CA2100 // Fixed SQL.
+        await using var cmd = _dataSource.CreateCommand(
+            $"ALTER TABLE appointments {(enabled ? "ENABLE" : "DISABLE")} TRIGGER {CaptureTrigger}");
+#pragma warning restore CA2100
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deltas waiting for compaction.</summary>
+    public async Task<long> PendingDeltasAsync(CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT count(*) FROM usage_delta");
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    public Task<IReadOnlyList<RoomDayUsage>> RoomDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            SELECT clinic_id, room_id, day, sum(tm)::bigint, sum(tu)::bigint, sum(n)::integer FROM (
+                SELECT clinic_id, room_id, day, treatment_minutes AS tm, turnover_minutes AS tu, appointments AS n
+                  FROM usage_room_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3
+                UNION ALL
+                SELECT clinic_id, room_id, local_day, sign * treatment_minutes, sign * turnover_minutes, sign
+                  FROM usage_delta WHERE clinic_id = ANY($1) AND local_day BETWEEN $2 AND $3 AND status IN {Occupying}
+            ) x
+            GROUP BY clinic_id, day, room_id HAVING sum(n) <> 0 OR sum(tm) <> 0 OR sum(tu) <> 0
+            ORDER BY clinic_id, day, room_id
+            """,
+            clinicIds, from, to, ReadRoomDay, ct);
+
+    public Task<IReadOnlyList<RoomDayUsage>> PlainRoomDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            SELECT a.clinic_id, a.room_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day,
+                   sum(floor(extract(epoch FROM a.ends_at - a.starts_at) / 60))::bigint,
+                   sum(floor(extract(epoch FROM a.room_free_at - a.ends_at) / 60))::bigint,
+                   count(*)::integer
+              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
+             WHERE {PlainStartFilter} AND a.status IN {Occupying}
+             GROUP BY a.clinic_id, day, a.room_id
+             ORDER BY a.clinic_id, day, a.room_id
+            """,
+            clinicIds, from, to, ReadRoomDay, ct);
+
+    public Task<IReadOnlyList<TherapistDayUsage>> TherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            SELECT clinic_id, therapist_id, day, sum(m)::bigint, sum(n)::integer FROM (
+                SELECT clinic_id, therapist_id, day, booked_minutes AS m, appointments AS n
+                  FROM usage_therapist_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3
+                UNION ALL
+                SELECT clinic_id, therapist_id, local_day, sign * treatment_minutes, sign
+                  FROM usage_delta WHERE clinic_id = ANY($1) AND local_day BETWEEN $2 AND $3 AND status IN {Occupying}
+            ) x
+            GROUP BY clinic_id, day, therapist_id HAVING sum(n) <> 0 OR sum(m) <> 0
+            ORDER BY clinic_id, day, therapist_id
+            """,
+            clinicIds, from, to, ReadTherapistDay, ct);
+
+    public Task<IReadOnlyList<TherapistDayUsage>> PlainTherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            SELECT a.clinic_id, a.therapist_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day,
+                   sum(floor(extract(epoch FROM a.ends_at - a.starts_at) / 60))::bigint, count(*)::integer
+              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
+             WHERE {PlainStartFilter} AND a.status IN {Occupying}
+             GROUP BY a.clinic_id, day, a.therapist_id
+             ORDER BY a.clinic_id, day, a.therapist_id
+            """,
+            clinicIds, from, to, ReadTherapistDay, ct);
+
+    /// <summary>
+    /// Treatment minutes per local date and hour, for the dates <paramref name="from"/>..<paramref name="to"/> on which
+    /// the minutes happen (an appointment running past midnight puts its later minutes on the next date).
+    /// </summary>
+    public Task<IReadOnlyList<ClinicHourUsage>> ClinicHoursAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            SELECT clinic_id, day, hour, sum(m)::bigint FROM (
+                SELECT clinic_id, day, hour, treatment_minutes AS m
+                  FROM usage_clinic_hour WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3
+                UNION ALL
+                SELECT d.clinic_id, s.local_day, s.local_hour, d.sign * s.minutes
+                  FROM usage_delta d JOIN report_clinics z ON z.clinic_id = d.clinic_id
+                  CROSS JOIN LATERAL usage_hour_slices(d.starts_at, d.ends_at, z.time_zone) s
+                 WHERE d.clinic_id = ANY($1) AND d.local_day BETWEEN $2 - 1 AND $3 AND d.status IN {Occupying}
+                   AND s.local_day BETWEEN $2 AND $3
+            ) x
+            GROUP BY clinic_id, day, hour HAVING sum(m) <> 0
+            ORDER BY clinic_id, day, hour
+            """,
+            clinicIds, from, to, ReadClinicHour, ct);
+
+    public Task<IReadOnlyList<ClinicHourUsage>> PlainClinicHoursAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            SELECT a.clinic_id, s.local_day, s.local_hour, sum(s.minutes)::bigint
+              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
+              CROSS JOIN LATERAL usage_hour_slices(a.starts_at, a.ends_at, z.time_zone) s
+             WHERE z.clinic_id = ANY($1)
+               AND a.starts_at >= ($2::timestamp AT TIME ZONE z.time_zone) - interval '2 days'
+               AND a.starts_at < (($3 + 1)::timestamp AT TIME ZONE z.time_zone) + interval '1 day'
+               AND a.status IN {Occupying}
+               AND s.local_day BETWEEN $2 AND $3
+             GROUP BY a.clinic_id, s.local_day, s.local_hour
+             ORDER BY a.clinic_id, s.local_day, s.local_hour
+            """,
+            clinicIds, from, to, ReadClinicHour, ct);
+
+    public Task<IReadOnlyList<StatusDayCount>> StatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            """
+            SELECT clinic_id, day, service_id, status, cancelled_late, sum(n)::integer FROM (
+                SELECT clinic_id, day, service_id, status, cancelled_late, appointments AS n
+                  FROM usage_status_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3
+                UNION ALL
+                SELECT clinic_id, local_day, service_id, status, cancelled_late, sign
+                  FROM usage_delta WHERE clinic_id = ANY($1) AND local_day BETWEEN $2 AND $3
+            ) x
+            GROUP BY clinic_id, day, service_id, status, cancelled_late HAVING sum(n) <> 0
+            ORDER BY clinic_id, day, service_id, status, cancelled_late
+            """,
+            clinicIds, from, to, ReadStatusCount, ct);
+
+    public Task<IReadOnlyList<StatusDayCount>> PlainStatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            SELECT a.clinic_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day, a.service_id, a.status,
+                   a.cancelled_late, count(*)::integer
+              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
+             WHERE {PlainStartFilter} AND a.cancel_reason IS DISTINCT FROM 'hold-expired'
+             GROUP BY a.clinic_id, day, a.service_id, a.status, a.cancelled_late
+             ORDER BY a.clinic_id, day, a.service_id, a.status, a.cancelled_late
+            """,
+            clinicIds, from, to, ReadStatusCount, ct);
+
+    /// <summary>Unique and new clients per clinic (see <see cref="ClientCounts"/>), straight from the ledger. Clinics without appointments in the period have no row.</summary>
+    public Task<IReadOnlyList<ClientCounts>> ClientCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+        QueryAsync(
+            $"""
+            WITH p AS (
+                SELECT a.clinic_id, a.client_id
+                  FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
+                 WHERE {PlainStartFilter} AND a.cancel_reason IS DISTINCT FROM 'hold-expired'
+                 GROUP BY a.clinic_id, a.client_id)
+            SELECT p.clinic_id, count(*)::integer,
+                   (count(*) FILTER (WHERE NOT EXISTS (
+                        SELECT 1 FROM appointments b JOIN report_clinics z ON z.clinic_id = b.clinic_id
+                         WHERE b.client_id = p.client_id AND b.clinic_id = p.clinic_id
+                           AND b.starts_at < ($2::timestamp AT TIME ZONE z.time_zone) + interval '1 day'
+                           AND (b.starts_at AT TIME ZONE z.time_zone)::date < $2
+                           AND b.cancel_reason IS DISTINCT FROM 'hold-expired')))::integer
+              FROM p GROUP BY p.clinic_id ORDER BY p.clinic_id
+            """,
+            clinicIds, from, to, r => new ClientCounts(r.GetString(0), r.GetInt32(1), r.GetInt32(2)), ct);
+
+    /// <summary>
+    /// Appointments of the clinics whose clinic-local start date is in $2..$3: a range on starts_at one day wider than
+    /// the local dates (so the clinic_starts index is used whatever the zone), then the exact local date.
+    /// </summary>
+    private const string PlainStartFilter =
+        """
+        z.clinic_id = ANY($1)
+               AND a.starts_at >= ($2::timestamp AT TIME ZONE z.time_zone) - interval '1 day'
+               AND a.starts_at < (($3 + 1)::timestamp AT TIME ZONE z.time_zone) + interval '1 day'
+               AND (a.starts_at AT TIME ZONE z.time_zone)::date BETWEEN $2 AND $3
+        """;
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(
+        string sql, IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, Func<DbDataReader, T> read, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clinicIds);
+        var list = new List<T>();
+        if (clinicIds.Count == 0 || from > to)
+        {
+            return list;
+        }
+#pragma warning disable CA2100 // Fixed SQL; values are parameters.
+        await using var cmd = _dataSource.CreateCommand(sql);
+#pragma warning restore CA2100
+        cmd.Parameters.Add(new NpgsqlParameter { Value = clinicIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = from.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = to.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
+        cmd.CommandTimeout = 0;
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(read(reader));
+        }
+        return list;
+    }
+
+    private static LocalDate ReadDate(DbDataReader r, int ordinal) => LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(ordinal));
+
+    private static RoomDayUsage ReadRoomDay(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), ReadDate(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
+
+    private static TherapistDayUsage ReadTherapistDay(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), ReadDate(r, 2), r.GetInt64(3), r.GetInt32(4));
+
+    private static ClinicHourUsage ReadClinicHour(DbDataReader r) =>
+        new(r.GetString(0), ReadDate(r, 1), r.GetInt16(2), r.GetInt64(3));
+
+    private static StatusDayCount ReadStatusCount(DbDataReader r) =>
+        new(r.GetString(0), ReadDate(r, 1), r.GetString(2), AppointmentStatusNames.Parse(r.GetString(3)), r.GetBoolean(4), r.GetInt32(5));
+}
