@@ -70,7 +70,7 @@ public static class ChainSeeder
             $"  room and roster capacity over the period: {capacity:N0} sessions; filling {(double)options.Appointments / Math.Max(1, capacity):P0} of it"));
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var progress = new ProgressLine(output, "appointments (COPY)", options.Appointments, interactive);
-        var load = await LedgerBulkLoader.LoadAsync(dataSource, generator.Generate(), progress.Report, ct);
+        var load = await LedgerBulkLoader.LoadAsync(dataSource, chain.Clinics.Select(c => (c.Id, c.TimeZoneId)).ToArray(), generator.Generate(), progress.Report, ct);
         progress.Complete(load.Rows);
         if (load.Replaced > 0)
         {
