@@ -1,8 +1,44 @@
+using NmtPractice.Persistence.Reports;
+
 namespace NmtPractice.Grains.Config;
 
-public sealed class ClinicGrain([PersistentState("clinic", StorageNames.Grains)] IPersistentState<ClinicState> state) : Grain, IClinicGrain
+/// <summary>
+/// A clinic's configuration. Its time zone is also recorded for the reports' usage tables (the ledger has no zones):
+/// on creation and on every activation, so clinics created before reports existed are registered too.
+/// </summary>
+public sealed class ClinicGrain(
+    [PersistentState("clinic", StorageNames.Grains)] IPersistentState<ClinicState> state,
+    UsageStore usage,
+    ILogger<ClinicGrain> logger) : Grain, IClinicGrain
 {
     private string ClinicId => Keys.IdOf(this);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Clinic is { } clinic)
+        {
+            await RegisterZone(clinic, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records the zone for reports. A failure does not fail the clinic: the report grain registers it again before it
+    /// reads, and the ledger keeps every appointment meanwhile (registration counts them).
+    /// </summary>
+    private async Task RegisterZone(Clinic clinic, CancellationToken ct)
+    {
+        try
+        {
+            if (await usage.RegisterClinicAsync(clinic.Id, clinic.TimeZoneId, ct))
+            {
+                logger.LogInformation("Clinic {ClinicId} registered for reports in {Zone}", clinic.Id, clinic.TimeZoneId);
+            }
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "Could not register clinic {ClinicId}'s zone for reports", clinic.Id);
+        }
+    }
 
     async Task<Result<Clinic>> IClinicGrain.Create(Clinic clinic)
     {
@@ -21,6 +57,7 @@ public sealed class ClinicGrain([PersistentState("clinic", StorageNames.Grains)]
         state.State.Clinic = clinic;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).RegisterClinic(ClinicId);
+        await RegisterZone(clinic, CancellationToken.None);
         return Result<Clinic>.Ok(clinic);
     }
 

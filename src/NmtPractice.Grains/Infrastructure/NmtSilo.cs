@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using NmtPractice.Grains.Config;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.OrleansAdoNet;
+using NmtPractice.Persistence.Reports;
 using Npgsql;
 using Orleans.Hosting;
 using Orleans.Serialization;
@@ -35,10 +36,12 @@ public static class NmtSilo
         services.TryAddSingleton(_ => LedgerDataSource(connectionString));
         services.TryAddSingleton<AppointmentLedger>();
         services.TryAddSingleton<ClientDirectory>();
+        services.TryAddSingleton<UsageStore>();
         services.TryAddSingleton<LedgerWriter>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
         services.AddHostedService<HoldSweeper>();
+        services.AddHostedService<UsageCompactor>();
         return silo;
     }
 

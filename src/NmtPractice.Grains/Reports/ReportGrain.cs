@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using NmtPractice.Domain.Reports;
+using NmtPractice.Persistence.Reports;
+
+namespace NmtPractice.Grains.Reports;
+
+/// <summary>
+/// Reports: usage from the ledger's incrementally maintained tables (<see cref="UsageStore"/>) combined with the
+/// configuration of the config grains (<see cref="UtilisationReports"/>). Stateless and reentrant; any silo serves it.
+/// Definitions: docs/reports.md.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
+{
+    /// <summary>Clinic zones this silo has registered with the usage tables (clinic id to zone).</summary>
+    private static readonly ConcurrentDictionary<string, string> Registered = new(StringComparer.Ordinal);
+
+    async Task<Result<RoomUtilisationReport>> IReportGrain.RoomUtilisation(ReportQuery query)
+    {
+        var scope = await Scope(query);
+        if (scope.Refusal is not null)
+        {
+            return scope.Refusal;
+        }
+        var (clinics, bucketing) = scope.Value;
+        var days = await usage.RoomDaysAsync(Ids(clinics), query.From, query.To);
+        var result = UtilisationReports.RoomUtilisation(clinics, days.Select(Map), query.From, query.To, bucketing);
+        return Result<RoomUtilisationReport>.Ok(new RoomUtilisationReport(
+            query, [.. result.Rooms.Select(Map)], [.. result.Clinics.Select(Map)], [.. result.Chain.Select(Map)]));
+    }
+
+    async Task<Result<TherapistUtilisationReport>> IReportGrain.TherapistUtilisation(ReportQuery query)
+    {
+        var scope = await Scope(query);
+        if (scope.Refusal is not null)
+        {
+            return scope.Refusal;
+        }
+        var (clinics, bucketing) = scope.Value;
+        var days = await usage.TherapistDaysAsync(Ids(clinics), query.From, query.To);
+        var therapists = await Therapists(clinics, days.Select(d => d.TherapistId));
+        var rows = UtilisationReports.TherapistUtilisation(clinics, therapists, days.Select(Map), query.From, query.To, bucketing);
+        return Result<TherapistUtilisationReport>.Ok(new TherapistUtilisationReport(
+            query,
+            [.. rows.Select(r => new TherapistUtilisationRow(r.TherapistId, r.ClinicId, r.BucketStart, r.RosteredMinutes, r.BookedMinutes, r.Appointments))]));
+    }
+
+    async Task<Result<ClinicSummary>> IReportGrain.ClinicSummary(string clinicId, LocalDate from, LocalDate to)
+    {
+        var scope = await Scope(new ReportQuery([clinicId ?? ""], from, to), single: true);
+        if (scope.Refusal is not null)
+        {
+            return scope.Refusal;
+        }
+        var clinic = scope.Value.Clinics[0];
+        string[] ids = [clinic.Id];
+        var statuses = await usage.StatusCountsAsync(ids, from, to);
+        var clients = await usage.ClientCountsAsync(ids, from, to);
+        return Result<ClinicSummary>.Ok(Summary(clinic, from, to, statuses, clients));
+    }
+
+    async Task<Result<OccupancyHeatmap>> IReportGrain.Heatmap(string clinicId, LocalDate from, LocalDate to)
+    {
+        var scope = await Scope(new ReportQuery([clinicId ?? ""], from, to), single: true);
+        if (scope.Refusal is not null)
+        {
+            return scope.Refusal;
+        }
+        var clinic = scope.Value.Clinics[0];
+        var hours = await usage.ClinicHoursAsync([clinic.Id], from, to);
+        var cells = UtilisationReports.Heatmap(clinic, hours.Select(h => new HourFigures(h.Day, h.Hour, h.TreatmentMinutes)), from, to);
+        return Result<OccupancyHeatmap>.Ok(new OccupancyHeatmap(
+            clinic.Id, from, to, [.. cells.Select(c => new HeatmapCell(c.Weekday, c.Hour, c.OpenRoomMinutes, c.TreatmentMinutes))]));
+    }
+
+    async Task<Result<IReadOnlyList<ChainComparisonRow>>> IReportGrain.ChainComparison(LocalDate from, LocalDate to)
+    {
+        var scope = await Scope(new ReportQuery([], from, to));
+        if (scope.Refusal is not null)
+        {
+            return scope.Refusal;
+        }
+        var clinics = scope.Value.Clinics;
+        var ids = Ids(clinics);
+        var roomDays = usage.RoomDaysAsync(ids, from, to);
+        var therapistDays = usage.TherapistDaysAsync(ids, from, to);
+        var statuses = usage.StatusCountsAsync(ids, from, to);
+        var clients = usage.ClientCountsAsync(ids, from, to);
+        await Task.WhenAll(roomDays, therapistDays, statuses, clients);
+
+        var rooms = UtilisationReports.RoomUtilisation(clinics, (await roomDays).Select(Map), from, to, Bucketing.Day);
+        var therapists = await Therapists(clinics, (await therapistDays).Select(d => d.TherapistId));
+        var staff = UtilisationReports.TherapistUtilisation(clinics, therapists, (await therapistDays).Select(Map), from, to, Bucketing.Day);
+        var rows = new List<ChainComparisonRow>(clinics.Count);
+        foreach (var clinic in clinics.OrderBy(c => c.Id, StringComparer.Ordinal))
+        {
+            var days = rooms.Clinics.Where(r => r.ClinicId == clinic.Id).ToList();
+            var total = new RoomUtilisationRow(clinic.Id, null, from, days.Sum(d => d.OpenMinutes), days.Sum(d => d.TreatmentMinutes),
+                days.Sum(d => d.TurnoverMinutes), days.Sum(d => d.Appointments));
+            var mine = staff.Where(s => s.ClinicId == clinic.Id).ToList();
+            rows.Add(new ChainComparisonRow(clinic.Id, clinic.Name, total, mine.Sum(s => s.RosteredMinutes), mine.Sum(s => s.BookedMinutes),
+                Summary(clinic, from, to, (await statuses).Where(s => s.ClinicId == clinic.Id), (await clients).Where(c => c.ClinicId == clinic.Id))));
+        }
+        return Result<IReadOnlyList<ChainComparisonRow>>.Ok(rows);
+    }
+
+    /// <summary>
+    /// Checks the query and loads its clinics (every clinic of the chain when none are named), making sure each is
+    /// registered with the usage tables. Refusals: a bad period or bucket (InvalidArgument), an unknown clinic (NotFound).
+    /// </summary>
+    private async Task<Result<(IReadOnlyList<Clinic> Clinics, Bucketing Bucketing)>> Scope(ReportQuery query, bool single = false)
+    {
+        if (query is null)
+        {
+            return Refusal.Invalid("query", "A report query is required.");
+        }
+        if (ReportPeriod.Check(query.From, query.To) is { } bad)
+        {
+            return bad;
+        }
+        Bucketing bucketing;
+        switch (query.Bucket)
+        {
+            case ReportBucket.Day: bucketing = Bucketing.Day; break;
+            case ReportBucket.Week: bucketing = Bucketing.Week; break;
+            case ReportBucket.Month: bucketing = Bucketing.Month; break;
+            default: return Refusal.Invalid("bucket", $"Unknown bucket {(int)query.Bucket}: day, week or month.");
+        }
+        var field = single ? "clinic_id" : "clinic_ids";
+        var ids = query.ClinicIds is { Count: > 0 } named
+            ? named.Distinct(StringComparer.Ordinal).ToList()
+            : [.. await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).ListClinics()];
+        foreach (var id in ids)
+        {
+            if (Validation.Id(field, id) is { } invalid)
+            {
+                return invalid;
+            }
+        }
+        var loaded = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(id)).Get()));
+        var clinics = new List<Clinic>(ids.Count);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (loaded[i] is not { } clinic)
+            {
+                return Refusal.NotFound(field, $"Clinic {ids[i]} does not exist.");
+            }
+            clinics.Add(clinic);
+        }
+        foreach (var clinic in clinics)
+        {
+            if (!Registered.TryGetValue(clinic.Id, out var zone) || zone != clinic.TimeZoneId)
+            {
+                await usage.RegisterClinicAsync(clinic.Id, clinic.TimeZoneId);
+                Registered[clinic.Id] = clinic.TimeZoneId;
+            }
+        }
+        return Result<(IReadOnlyList<Clinic>, Bucketing)>.Ok((clinics, bucketing));
+    }
+
+    /// <summary>Therapists rostered at the clinics, plus any found in the usage (booked there without a roster now).</summary>
+    private async Task<IReadOnlyList<Therapist>> Therapists(IEnumerable<Clinic> clinics, IEnumerable<string> booked)
+    {
+        var rostered = await Task.WhenAll(clinics.Select(c => GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(c.Id)).RosteredTherapists()));
+        var ids = rostered.SelectMany(r => r).Concat(booked).Distinct(StringComparer.Ordinal).ToList();
+        var therapists = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(id)).Get()));
+        return [.. therapists.OfType<Therapist>()];
+    }
+
+    private static ClinicSummary Summary(
+        Clinic clinic, LocalDate from, LocalDate to, IEnumerable<StatusDayCount> statuses, IEnumerable<ClientCounts> clients)
+    {
+        var s = UtilisationReports.Summary(clinic, statuses.Select(x => new StatusFigures(x.ServiceId, x.Status, x.CancelledLate, x.Appointments)));
+        var c = clients.FirstOrDefault(x => x.ClinicId == clinic.Id);
+        return new ClinicSummary(clinic.Id, from, to, s.Pending, s.Booked, s.Arrived, s.Fulfilled, s.CancelledInTime, s.CancelledLate,
+            s.NoShows, c?.UniqueClients ?? 0, c?.NewClients ?? 0, s.RevenueMinor);
+    }
+
+    private static string[] Ids(IEnumerable<Clinic> clinics) => [.. clinics.Select(c => c.Id)];
+
+    private static RoomDayFigures Map(RoomDayUsage u) => new(u.ClinicId, u.RoomId, u.Day, u.TreatmentMinutes, u.TurnoverMinutes, u.Appointments);
+
+    private static TherapistDayFigures Map(TherapistDayUsage u) => new(u.ClinicId, u.TherapistId, u.Day, u.BookedMinutes, u.Appointments);
+
+    private static RoomUtilisationRow Map(RoomUtilisationFigures r) =>
+        new(r.ClinicId, r.RoomId, r.BucketStart, r.OpenMinutes, r.TreatmentMinutes, r.TurnoverMinutes, r.Appointments);
+}
