@@ -33,7 +33,7 @@ internal sealed class ProgressLine(TextWriter output, string label, long total, 
             else
             {
                 var tenth = total == 0 ? 10 : done * 10 / total;
-                if (tenth == _lastTenth)
+                if (tenth == _lastTenth || done >= total)
                 {
                     return;
                 }
