@@ -8,10 +8,12 @@ public enum ServerCommand
     Migrate,
     /// <summary>Start, seed the demo chain, stop.</summary>
     Demo,
+    /// <summary>Start, seed a large generated chain (see Seeding/SeedOptions), stop.</summary>
+    Seed,
 }
 
 /// <summary>
-/// The command line: an optional command (<c>serve</c>, <c>migrate</c>, <c>demo</c>) and .NET configuration
+/// The command line: an optional command (<c>serve</c>, <c>migrate</c>, <c>demo</c>, <c>seed</c>) and .NET configuration
 /// arguments (<c>--Nmt:SiloPort 11112</c>, <c>--urls http://127.0.0.1:5081</c>, <c>--ConnectionStrings:Nmt "..."</c>),
 /// plus the shorthands <c>--data-dir DIR</c>, <c>--role ROLE</c>, <c>--connection-string CS</c> and the flag <c>--demo</c>.
 /// </summary>

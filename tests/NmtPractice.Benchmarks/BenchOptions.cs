@@ -125,6 +125,9 @@ public sealed class BenchOptions
           --binary-storage-serializer  store grain state with Orleans' binary serializer instead of the product's
 
         NMT_BENCH_POSTGRES=<connection string> uses that server instead of a private one (its database is wiped).
+
+        --reports runs the reports benchmark instead (usage tables vs the plain query over a seeded ledger);
+        see --reports --help.
         """;
 }
 

@@ -14,6 +14,31 @@ using NodaTime;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.Contains("--reports"))
+{
+    ReportsBenchOptions ro;
+    try
+    {
+        ro = ReportsBenchOptions.Parse(args);
+    }
+    catch (HelpRequestedException)
+    {
+        Console.WriteLine(ReportsBenchOptions.Usage);
+        return 0;
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException)
+    {
+        Console.Error.WriteLine(e.Message);
+        Console.Error.WriteLine(ReportsBenchOptions.Usage);
+        return 2;
+    }
+    var reportsClock = Stopwatch.StartNew();
+    using var reportsLoggers = LoggerFactory.Create(b => b.AddSimpleConsole(s => s.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+    using var reportsCts = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; reportsCts.Cancel(); };
+    return await ReportsBench.RunAsync(ro, reportsLoggers, m => Console.WriteLine($"[{reportsClock.Elapsed:mm\\:ss}] {m}"), reportsCts.Token);
+}
+
 BenchOptions o;
 try
 {
