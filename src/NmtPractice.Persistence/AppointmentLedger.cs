@@ -237,29 +237,74 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                 cmd.Parameters.Add(new NpgsqlParameter { Value = roomFreeAt.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
 
-                await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    return new LedgerWriteResult(LedgerWriteKind.NotFound, null);
-                }
-
-                var outcome = reader.GetString(0);
-                var record = reader.IsDBNull(3) ? null : ReadRecord(reader, 3);
-                return outcome switch
-                {
-                    "moved" => new LedgerWriteResult(LedgerWriteKind.Updated, record),
-                    "notfound" => new LedgerWriteResult(LedgerWriteKind.NotFound, null),
-                    "stale" => new LedgerWriteResult(LedgerWriteKind.StaleVersion, record),
-                    "invalid" => new LedgerWriteResult(LedgerWriteKind.InvalidTransition, record),
-                    "conflict" => new LedgerWriteResult(
-                        LedgerWriteKind.Conflict,
-                        record,
-                        LedgerWriteResult.ResourceFromConstraint(reader.IsDBNull(1) ? null : reader.GetString(1)),
-                        reader.IsDBNull(2) ? null : reader.GetGuid(2)),
-                    _ => throw new InvalidOperationException($"Unknown ledger outcome '{outcome}'."),
-                };
+                return await ReadMoveOutcomeAsync(cmd, ct).ConfigureAwait(false);
             },
             ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Atomic move of a pending (unexpired) or booked appointment to another clinic, with its therapist, room and times
+    /// (cover at a nearby clinic). Locks the old and new resources like <see cref="MoveAsync"/>; the same outcomes.
+    /// </summary>
+    public async Task<LedgerWriteResult> ReassignAsync(
+        Guid id,
+        int expectedVersion,
+        string clinicId,
+        string therapistId,
+        string roomId,
+        Instant start,
+        Instant end,
+        Instant roomFreeAt,
+        Instant now,
+        CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clinicId);
+        ArgumentException.ThrowIfNullOrEmpty(therapistId);
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        ValidateTimes(start, end, roomFreeAt, nameof(start));
+
+        return await WithTransientRetryAsync(
+            async () =>
+            {
+                await using var cmd = _dataSource.CreateCommand("SELECT * FROM ledger_reassign($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+                cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = clinicId, NpgsqlDbType = NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = therapistId, NpgsqlDbType = NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = roomId, NpgsqlDbType = NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = start.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = end.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = roomFreeAt.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                return await ReadMoveOutcomeAsync(cmd, ct).ConfigureAwait(false);
+            },
+            ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the one row of ledger_move or ledger_reassign.</summary>
+    private static async Task<LedgerWriteResult> ReadMoveOutcomeAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            return new LedgerWriteResult(LedgerWriteKind.NotFound, null);
+        }
+
+        var outcome = reader.GetString(0);
+        var record = reader.IsDBNull(3) ? null : ReadRecord(reader, 3);
+        return outcome switch
+        {
+            "moved" => new LedgerWriteResult(LedgerWriteKind.Updated, record),
+            "notfound" => new LedgerWriteResult(LedgerWriteKind.NotFound, null),
+            "stale" => new LedgerWriteResult(LedgerWriteKind.StaleVersion, record),
+            "invalid" => new LedgerWriteResult(LedgerWriteKind.InvalidTransition, record),
+            "conflict" => new LedgerWriteResult(
+                LedgerWriteKind.Conflict,
+                record,
+                LedgerWriteResult.ResourceFromConstraint(reader.IsDBNull(1) ? null : reader.GetString(1)),
+                reader.IsDBNull(2) ? null : reader.GetGuid(2)),
+            _ => throw new InvalidOperationException($"Unknown ledger outcome '{outcome}'."),
+        };
     }
 
     /// <summary>Cancels every expired hold ('hold-expired'); returns how many. For a periodic sweeper.</summary>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
+using NmtPractice.Grains.Cover;
 using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.LocalPostgres;
@@ -252,6 +253,7 @@ public sealed class NmtServer : IAsyncDisposable
                 // Operators (and the failure tests) tune failure detection and timeouts in configuration.
                 silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
                 silo.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
+                silo.Services.Configure<CoverOptions>(builder.Configuration.GetSection(CoverOptions.Section));
             });
         }
         else

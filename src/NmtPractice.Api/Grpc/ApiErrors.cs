@@ -10,7 +10,8 @@ namespace NmtPractice.Api.Grpc;
 /// Turns a domain <see cref="Refusal"/> into the matching gRPC status with <c>google.rpc.Status</c> details:
 /// INVALID_ARGUMENT with a BadRequest field violation; NOT_FOUND, ALREADY_EXISTS, ABORTED (a concurrent change) and
 /// FAILED_PRECONDITION (every booking rule and conflict) with an ErrorInfo whose reason is the refusal's stable code;
-/// a conflict also carries the nearest free slots as <see cref="Alternatives"/>.
+/// a conflict also carries the nearest free slots as <see cref="Alternatives"/>; a refusal about appointments (WOULD_STRAND_BOOKINGS)
+/// lists them in the ErrorInfo metadata "appointment_ids" and as a PreconditionFailure.
 /// </summary>
 public static class ApiErrors
 {
@@ -62,7 +63,25 @@ public static class ApiErrors
         {
             info.Metadata.Add("field", field);
         }
-        status.Details.Add(Any.Pack(info));
+        if (refusal.Appointments.Count > 0)
+        {
+            // The appointments the refusal is about (WOULD_STRAND_BOOKINGS): in the metadata for a quick look, and as
+            // precondition violations, one per appointment, for clients that walk the details.
+            info.Metadata.Add("appointment_ids", string.Join(",", refusal.Appointments));
+            var failure = new PreconditionFailure();
+            failure.Violations.AddRange(refusal.Appointments.Select(id => new PreconditionFailure.Types.Violation
+            {
+                Type = refusal.Code,
+                Subject = $"appointments/{id}",
+                Description = "This booked appointment would be left outside rostered time.",
+            }));
+            status.Details.Add(Any.Pack(info));
+            status.Details.Add(Any.Pack(failure));
+        }
+        else
+        {
+            status.Details.Add(Any.Pack(info));
+        }
         if (refusal.IsConflict || refusal.Alternatives.Count > 0)
         {
             var alternatives = new Alternatives();

@@ -102,6 +102,14 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         return MapPage(appointments, pageSize, request.PageToken);
     }
 
+    public override async Task<V1.ClinicDayView> GetClinicDayView(GetClinicDayViewRequest request, ServerCallContext context)
+    {
+        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
+        var date = WireFormat.Date(request.Date, "date");
+        var view = (await grains.GetGrain<IScheduleViewGrain>(0).ClinicDay(clinicId, date)).OrThrow();
+        return ScheduleMapping.ClinicDay(view);
+    }
+
     public override async Task<ListAppointmentsResponse> ListTherapistAppointments(ListTherapistAppointmentsRequest request, ServerCallContext context)
     {
         var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
@@ -215,7 +223,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         return response;
     }
 
-    private static Appointment MapAppointment(AppointmentRecord a) => new()
+    internal static Appointment MapAppointment(AppointmentRecord a) => new()
     {
         AppointmentId = a.Id.ToString(),
         RequestId = a.RequestId,

@@ -7,6 +7,7 @@ using DomainShift = NmtPractice.Domain.Staff.RosterShift;
 using DomainTherapist = NmtPractice.Domain.Staff.Therapist;
 using DomainTravel = NmtPractice.Domain.Staff.TravelMatrix;
 using DomainTravelTime = NmtPractice.Domain.Staff.TravelTime;
+using DomainPolicy = NmtPractice.Grains.StrandedPolicy;
 
 namespace NmtPractice.Api.Grpc;
 
@@ -17,6 +18,14 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
     public const int MaxRosters = 50;
     public const int MaxShifts = 7 * 8 * 12;
     public const int MaxTravelPairs = 1000;
+    public const int MaxCoverAppointments = 1000;
+    public const int MaxReachMinutes = 24 * 60;
+
+    /// <summary>Response trailer of SetRosters and AddRosterException with policy CANCEL: the cancelled appointment ids, comma-separated.</summary>
+    public const string CancelledTrailer = "nmt-cancelled-appointments";
+
+    /// <summary>Response trailer of SetRosters and AddRosterException with policy COVER: the cover plan's id.</summary>
+    public const string CoverPlanTrailer = "nmt-cover-plan-id";
 
     public override async Task<V1.Therapist> CreateTherapist(CreateTherapistRequest request, ServerCallContext context)
     {
@@ -69,18 +78,86 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
 
     public override async Task<V1.Therapist> SetRosters(SetRostersRequest request, ServerCallContext context)
     {
-        WireFormat.RequestId(request.RequestId, required: false);
+        var policy = MapPolicy(request.StrandedPolicy);
+        var requestId = PolicyRequestId(request.RequestId, policy);
         var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
         var rosters = MapRosters(request.Rosters);
-        return MapTherapist((await Therapist(therapistId).SetRosters(rosters)).OrThrow());
+        var change = (await Cover.SetRosters(requestId, therapistId, rosters, policy)).OrThrow();
+        return Settled(change, context);
     }
 
     public override async Task<V1.Therapist> AddRosterException(AddRosterExceptionRequest request, ServerCallContext context)
     {
-        WireFormat.RequestId(request.RequestId, required: false);
+        var policy = MapPolicy(request.StrandedPolicy);
+        var requestId = PolicyRequestId(request.RequestId, policy);
         var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
         var exception = MapException(WireFormat.Required(request.Exception, "exception"), "exception");
-        return MapTherapist((await Therapist(therapistId).AddException(exception)).OrThrow());
+        var change = (await Cover.AddException(requestId, therapistId, exception, policy)).OrThrow();
+        return Settled(change, context);
+    }
+
+    public override async Task<V1.CoverPlan> ReportAbsence(ReportAbsenceRequest request, ServerCallContext context)
+    {
+        var requestId = WireFormat.RequestId(request.RequestId, required: true)!;
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var kind = request.Kind switch
+        {
+            RosterExceptionKind.Leave => DomainExceptionKind.Leave,
+            RosterExceptionKind.Sickness => DomainExceptionKind.Sickness,
+            _ => throw ApiErrors.ToRpcException(Refusal.Invalid("kind", "kind must be LEAVE or SICKNESS.")),
+        };
+        var start = WireFormat.Instant(request.Start, "start");
+        var end = WireFormat.Instant(request.End, "end");
+        if (end <= start)
+        {
+            ApiErrors.ThrowInvalid("end", "The absence must end after it starts.");
+        }
+        var reason = WireFormat.Text(request.Reason, "reason", Validation.MaxNameLength);
+        int? reach = null;
+        if (request.HasReachMinutes)
+        {
+            reach = (int)WireFormat.Minutes(request.ReachMinutes, "reach_minutes", 0, MaxReachMinutes).TotalMinutes;
+        }
+        logger.LogInformation("Absence of therapist {TherapistId} ({Kind}) {Start}-{End} (request {RequestId})", therapistId, kind, start, end, requestId);
+        var plan = (await Cover.ReportAbsence(new AbsenceReport(requestId, therapistId, start, end, kind, reason, reach))).OrThrow();
+        return ScheduleMapping.Plan(plan);
+    }
+
+    public override async Task<V1.CoverPlan> GetCoverPlan(GetCoverPlanRequest request, ServerCallContext context)
+    {
+        var planId = PlanId(request.PlanId);
+        var plan = await grains.GetGrain<ICoverPlanGrain>(planId).Get()
+            ?? throw ApiErrors.NotFound("plan_id", $"Cover plan {planId} does not exist.");
+        return ScheduleMapping.Plan(plan);
+    }
+
+    public override async Task<ApplyCoverResponse> ApplyCover(ApplyCoverRequest request, ServerCallContext context)
+    {
+        var requestId = WireFormat.RequestId(request.RequestId, required: true)!;
+        var planId = PlanId(request.PlanId);
+        WireFormat.Count(request.AppointmentIds, "appointment_ids", MaxCoverAppointments);
+        var appointmentIds = request.AppointmentIds.Select((id, i) => id.Length <= 64 && Guid.TryParse(id, out var g)
+            ? g
+            : throw ApiErrors.ToRpcException(Refusal.Invalid($"appointment_ids[{i}]", "Not an appointment id (a UUID)."))).ToList();
+        logger.LogInformation("Applying cover plan {PlanId} to {Count} appointment(s) (request {RequestId})",
+            planId, appointmentIds.Count == 0 ? "all" : appointmentIds.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), requestId);
+        var outcome = (await grains.GetGrain<ICoverPlanGrain>(planId).Apply(requestId, appointmentIds)).OrThrow();
+        return ScheduleMapping.Outcome(outcome);
+    }
+
+    public override async Task<TherapistWeek> GetTherapistWeek(GetTherapistWeekRequest request, ServerCallContext context)
+    {
+        var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
+        var startDate = WireFormat.Date(request.StartDate, "start_date");
+        var days = request.Days == 0 ? 7 : request.Days;
+        if (days is < 1 or > IScheduleViewGrain.MaxDays)
+        {
+            ApiErrors.ThrowInvalid("days", $"days is 1 to {IScheduleViewGrain.MaxDays} (0 means 7).");
+        }
+        var view = (await grains.GetGrain<IScheduleViewGrain>(0).TherapistWeek(therapistId, startDate, days)).OrThrow();
+        var week = ScheduleMapping.Week(view);
+        week.Absences.AddRange(view.Absences.Select(MapException));
+        return week;
     }
 
     public override async Task<V1.Therapist> RemoveRosterException(RemoveRosterExceptionRequest request, ServerCallContext context)
@@ -102,6 +179,45 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
         MapTravel(await grains.GetGrain<IChainGrain>(Keys.Chain).GetTravel());
 
     private ITherapistGrain Therapist(string therapistId) => grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId));
+
+    private ICoverGrain Cover => grains.GetGrain<ICoverGrain>(0);
+
+    /// <summary>The therapist as changed; what the change cancelled or the plan it made travel in response trailers.</summary>
+    private static V1.Therapist Settled(RosterChange change, ServerCallContext context)
+    {
+        if (change.Cancelled.Count > 0)
+        {
+            context.ResponseTrailers.Add(CancelledTrailer, string.Join(",", change.Cancelled.Select(a => a.Id)));
+        }
+        if (change.Plan is { } plan)
+        {
+            context.ResponseTrailers.Add(CoverPlanTrailer, plan.PlanId.ToString());
+        }
+        return MapTherapist(change.Therapist);
+    }
+
+    private static DomainPolicy MapPolicy(V1.StrandedPolicy policy) => policy switch
+    {
+        V1.StrandedPolicy.Refuse => DomainPolicy.Refuse,
+        V1.StrandedPolicy.Cancel => DomainPolicy.Cancel,
+        V1.StrandedPolicy.Cover => DomainPolicy.Cover,
+        _ => throw ApiErrors.ToRpcException(Refusal.Invalid("stranded_policy", "stranded_policy is REFUSE, CANCEL or COVER.")),
+    };
+
+    /// <summary>A cover plan is named by its request, so COVER needs a request id; otherwise one is made up when missing.</summary>
+    private static string PolicyRequestId(string value, DomainPolicy policy) =>
+        WireFormat.RequestId(value, required: policy == DomainPolicy.Cover) ?? Guid.NewGuid().ToString();
+
+    private static Guid PlanId(string value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            ApiErrors.ThrowInvalid("plan_id", "plan_id is required.");
+        }
+        return value.Length <= 64 && Guid.TryParse(value, out var id)
+            ? id
+            : throw ApiErrors.ToRpcException(Refusal.Invalid("plan_id", "plan_id is not a cover plan id (a UUID)."));
+    }
 
     private static List<DomainQualification> MapQualifications(IReadOnlyList<V1.Qualification> qualifications)
     {

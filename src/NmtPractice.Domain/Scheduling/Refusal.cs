@@ -35,12 +35,17 @@ public enum RefusalReason
     Concurrency,
     /// <summary>A booking with the same request id is being decided right now; retry shortly to get its result.</summary>
     RequestInProgress,
+    /// <summary>A roster change or absence would leave booked appointments outside rostered time; <see cref="Refusal.Appointments"/> lists them.</summary>
+    WouldStrandBookings,
 }
 
 /// <summary>A refusal: the reason, a message a front desk can read, the offending field where there is one, and alternatives for a conflict.</summary>
 public sealed record Refusal(RefusalReason Reason, string Message, string? Field = null)
 {
     public IReadOnlyList<AvailableSlot> Alternatives { get; init; } = [];
+
+    /// <summary>The appointments the refusal is about (e.g. those a roster change would strand), by start.</summary>
+    public IReadOnlyList<Guid> Appointments { get; init; } = [];
 
     public string Code => Reason.ToCode();
 
@@ -80,6 +85,7 @@ public static class RefusalCodes
         RefusalReason.InvalidTransition => "INVALID_STATUS_TRANSITION",
         RefusalReason.Concurrency => "CONCURRENT_CHANGE",
         RefusalReason.RequestInProgress => "REQUEST_IN_PROGRESS",
+        RefusalReason.WouldStrandBookings => "WOULD_STRAND_BOOKINGS",
         _ => "UNKNOWN",
     };
 }

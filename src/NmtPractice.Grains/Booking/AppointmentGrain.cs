@@ -69,6 +69,7 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
         var invalid = Validation.First(
             request.TherapistId is null ? null : Validation.Id("therapist_id", request.TherapistId),
             request.RoomId is null ? null : Validation.Id("room_id", request.RoomId),
+            request.ClinicId is null ? null : Validation.Id("clinic_id", request.ClinicId),
             request.NewStart == default ? Refusal.Invalid("new_start", "new_start is required.") : null);
         if (invalid is not null)
         {
@@ -83,13 +84,22 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
         {
             return notNow;
         }
-        if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(current.ClinicId)).Get() is not { } clinic)
+        if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(current.ClinicId)).Get() is not { } oldClinic)
         {
             return Refusal.NotFound("clinic_id", $"Clinic {current.ClinicId} no longer exists.");
         }
+        var clinic = oldClinic;
+        if (request.ClinicId is { } newClinicId && newClinicId != current.ClinicId)
+        {
+            if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(newClinicId)).Get() is not { } newClinic)
+            {
+                return Refusal.NotFound("clinic_id", $"Clinic {newClinicId} does not exist.");
+            }
+            clinic = newClinic;
+        }
         if (clinic.FindService(current.ServiceId) is not { } service)
         {
-            return new Refusal(RefusalReason.ServiceNotOffered, $"Clinic {clinic.Id} no longer offers {current.ServiceId}.");
+            return new Refusal(RefusalReason.ServiceNotOffered, $"Clinic {clinic.Id} does not offer {current.ServiceId}.");
         }
         var therapistId = request.TherapistId ?? current.TherapistId;
         if (await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get() is not { } therapist)
@@ -125,7 +135,9 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
             return room.Refusal ?? clientRefusal!;
         }
 
-        var write = await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now);
+        var write = clinic.Id == current.ClinicId
+            ? await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now)
+            : await ledger.ReassignAsync(Id, current.Version, clinic.Id, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now);
         if (!write.Succeeded)
         {
             await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
@@ -134,15 +146,17 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
         var result = LedgerOutcomes.ToResult(write, Id);
         if (result.Value is { } moved)
         {
-            await Tell(clinic, moved, current);
+            await Tell(oldClinic, clinic, moved, current);
         }
         return result;
     }
 
-    /// <summary>Brings the calendars of the appointment's old and new place up to date with the ledger.</summary>
-    private async Task Tell(Clinic clinic, AppointmentRecord updated, AppointmentRecord before)
+    private Task Tell(Clinic clinic, AppointmentRecord updated, AppointmentRecord before) => Tell(clinic, clinic, updated, before);
+
+    /// <summary>Brings the calendars of the appointment's old place (at <paramref name="oldClinic"/>) and new place up to date with the ledger.</summary>
+    private async Task Tell(Clinic oldClinic, Clinic clinic, AppointmentRecord updated, AppointmentRecord before)
     {
-        var oldDate = clinic.LocalDateOf(before.Start);
+        var oldDate = oldClinic.LocalDateOf(before.Start);
         var newDate = clinic.LocalDateOf(updated.Start);
         var targets = new HashSet<(string Kind, string Key)>
         {

@@ -1,8 +1,20 @@
+using NmtPractice.Persistence;
+
 namespace NmtPractice.Grains.Config;
 
-public sealed class TherapistGrain([PersistentState("therapist", StorageNames.Grains)] IPersistentState<TherapistState> state)
+/// <summary>
+/// A therapist. Changes to rosters and exceptions are checked against the ledger: booked appointments from now on that a
+/// change would leave outside rostered time make it refused (WOULD_STRAND_BOOKINGS) unless the caller allows it.
+/// </summary>
+public sealed class TherapistGrain(
+    [PersistentState("therapist", StorageNames.Grains)] IPersistentState<TherapistState> state,
+    AppointmentLedger ledger,
+    IClock clock)
     : Grain, ITherapistGrain
 {
+    /// <summary>How far ahead appointments are checked for stranding (bookings are accepted up to 2200).</summary>
+    private static readonly Instant Horizon = Instant.FromUtc(2200, 1, 1, 0, 0);
+
     private string TherapistId => Keys.IdOf(this);
 
     async Task<Result<Therapist>> ITherapistGrain.Create(Therapist therapist)
@@ -33,14 +45,20 @@ public sealed class TherapistGrain([PersistentState("therapist", StorageNames.Gr
     Task<Result<Therapist>> ITherapistGrain.SetQualifications(IReadOnlyList<Qualification> qualifications) =>
         Change(t => t with { Qualifications = [.. qualifications] });
 
-    async Task<Result<Therapist>> ITherapistGrain.SetRosters(IReadOnlyList<Roster> rosters)
+    async Task<Result<Therapist>> ITherapistGrain.SetRosters(IReadOnlyList<Roster> rosters) =>
+        Plain(await ((ITherapistGrain)this).SetRostersChecked(rosters, allowStranding: false));
+
+    async Task<Result<Therapist>> ITherapistGrain.AddException(RosterException exception) =>
+        Plain(await ((ITherapistGrain)this).AddExceptionChecked(exception, allowStranding: false));
+
+    async Task<Result<RosterChange>> ITherapistGrain.SetRostersChecked(IReadOnlyList<Roster> rosters, bool allowStranding)
     {
         if (await CheckClinicsExist(rosters) is { } refusal)
         {
             return refusal;
         }
         var before = state.State.Therapist?.Rosters ?? [];
-        var result = await Change(t => t with { Rosters = [.. rosters] });
+        var result = await Change(t => Result<Therapist>.Ok(t with { Rosters = [.. rosters] }), allowStranding);
         if (result.IsOk)
         {
             await UpdateClinicRosters(before, rosters);
@@ -48,7 +66,7 @@ public sealed class TherapistGrain([PersistentState("therapist", StorageNames.Gr
         return result;
     }
 
-    async Task<Result<Therapist>> ITherapistGrain.AddException(RosterException exception)
+    async Task<Result<RosterChange>> ITherapistGrain.AddExceptionChecked(RosterException exception, bool allowStranding)
     {
         if (exception.Kind == RosterExceptionKind.ExtraShift && exception.ClinicId is { } clinicId)
         {
@@ -60,7 +78,7 @@ public sealed class TherapistGrain([PersistentState("therapist", StorageNames.Gr
         }
         return await Change(t => t.Exceptions.Any(e => e.Id == exception.Id)
             ? new Refusal(RefusalReason.AlreadyExists, $"Therapist {t.Id} already has exception '{exception.Id}'.", "exception_id")
-            : Result<Therapist>.Ok(t with { Exceptions = [.. t.Exceptions, exception] }));
+            : Result<Therapist>.Ok(t with { Exceptions = [.. t.Exceptions, exception] }), allowStranding);
     }
 
     Task<Result<Therapist>> ITherapistGrain.RemoveException(string exceptionId) =>
@@ -98,23 +116,65 @@ public sealed class TherapistGrain([PersistentState("therapist", StorageNames.Gr
 
     private Task<Result<Therapist>> Change(Func<Therapist, Therapist> change) => Change(t => Result<Therapist>.Ok(change(t)));
 
-    private async Task<Result<Therapist>> Change(Func<Therapist, Result<Therapist>> change)
+    private async Task<Result<Therapist>> Change(Func<Therapist, Result<Therapist>> change) =>
+        Plain(await Change(change, allowStranding: true, checkStranding: false));
+
+    private static Result<Therapist> Plain(Result<RosterChange> result) =>
+        result.Refusal is { } refusal ? refusal : Result<Therapist>.Ok(result.Value!.Therapist);
+
+    /// <summary>
+    /// Applies a change to the stored therapist: validated as a whole and, when it touches working time, checked for
+    /// the booked appointments it would strand; written before the call returns, or refused and nothing changes.
+    /// </summary>
+    private async Task<Result<RosterChange>> Change(Func<Therapist, Result<Therapist>> change, bool allowStranding, bool checkStranding = true)
     {
         if (state.State.Therapist is not { } current)
         {
             return Refusal.NotFound("therapist_id", $"Therapist {TherapistId} does not exist.");
         }
         var result = change(current);
-        if (result.Refusal is not null)
+        if (result.Refusal is { } refused)
         {
-            return result;
+            return refused;
         }
-        if (ConfigValidation.Therapist(result.Value!) is { } refusal)
+        var next = result.Value!;
+        if (ConfigValidation.Therapist(next) is { } refusal)
         {
             return refusal;
         }
-        state.State.Therapist = result.Value;
+        IReadOnlyList<AppointmentRecord> stranded = checkStranding ? await Stranded(current, next) : [];
+        if (stranded.Count > 0 && !allowStranding)
+        {
+            return new Refusal(RefusalReason.WouldStrandBookings,
+                $"Therapist {TherapistId} has {stranded.Count} booked appointment(s) that this change would leave outside rostered time "
+                + $"({string.Join(", ", stranded.Take(10).Select(a => a.Id))}{(stranded.Count > 10 ? ", ..." : "")}); "
+                + "ask for them to be covered or cancelled.", "stranded_policy")
+            {
+                Appointments = [.. stranded.Select(a => a.Id)],
+            };
+        }
+        state.State.Therapist = next;
         await state.WriteStateAsync();
-        return result;
+        return Result<RosterChange>.Ok(new RosterChange(next, stranded, []));
+    }
+
+    /// <summary>The therapist's appointments from now on that <paramref name="after"/> strands (see <see cref="Stranding.Find"/>).</summary>
+    private async Task<IReadOnlyList<AppointmentRecord>> Stranded(Therapist before, Therapist after)
+    {
+        var now = clock.GetCurrentInstant();
+        var appointments = await ledger.ListOccupyingForTherapistAsync(TherapistId, now, Horizon);
+        if (appointments.Count == 0)
+        {
+            return [];
+        }
+        var clinics = new Dictionary<string, Clinic>(StringComparer.Ordinal);
+        foreach (var clinicId in appointments.Select(a => a.ClinicId).Distinct())
+        {
+            if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get() is { } clinic)
+            {
+                clinics[clinicId] = clinic;
+            }
+        }
+        return Stranding.Find(before, after, clinics, appointments, now);
     }
 }

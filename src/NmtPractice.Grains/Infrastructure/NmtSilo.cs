@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NmtPractice.Grains.Config;
+using NmtPractice.Grains.Cover;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.OrleansAdoNet;
 using NmtPractice.Persistence.Reports;
@@ -40,6 +41,7 @@ public static class NmtSilo
         services.TryAddSingleton<LedgerWriter>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
+        services.AddOptions<CoverOptions>();
         services.AddHostedService<HoldSweeper>();
         services.AddHostedService<UsageCompactor>();
         return silo;
