@@ -28,6 +28,7 @@ public sealed class OperationsTests(ApiServerFixture api)
         Assert.Contains("nmt.practice.v1.StaffService", services);
         Assert.Contains("nmt.practice.v1.ClientService", services);
         Assert.Contains("nmt.practice.v1.BookingService", services);
+        Assert.Contains("nmt.practice.v1.ReportService", services);
         Assert.Contains("grpc.health.v1.Health", services);
     }
 }

@@ -135,7 +135,8 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         var june = (new LocalDate(2026, 6, 1), new LocalDate(2026, 6, 30));
         Assert.Empty(await store.RoomDaysAsync(["k"], june.Item1, june.Item2));
 
-        await Assert.ThrowsAsync<PostgresException>(() => store.RegisterClinicAsync("k", "Mars/Olympus_Mons"));
+        var unknown = await Assert.ThrowsAsync<PostgresException>(() => store.RegisterClinicAsync("k", "Mars/Olympus_Mons"));
+        Assert.Equal(PostgresErrorCodes.InvalidParameterValue, unknown.SqlState);
         Assert.Empty(await store.RoomDaysAsync(["k"], june.Item1, june.Item2));
 
         Assert.True(await store.RegisterClinicAsync("k", NewYork));

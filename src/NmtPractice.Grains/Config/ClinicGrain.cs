@@ -4,7 +4,8 @@ namespace NmtPractice.Grains.Config;
 
 /// <summary>
 /// A clinic's configuration. Its time zone is also recorded for the reports' usage tables (the ledger has no zones):
-/// on creation and on every activation, so clinics created before reports existed are registered too.
+/// on creation, before the clinic exists, and on every activation, so clinics created before reports existed are
+/// registered too. The zone never changes afterwards.
 /// </summary>
 public sealed class ClinicGrain(
     [PersistentState("clinic", StorageNames.Grains)] IPersistentState<ClinicState> state,
@@ -22,8 +23,9 @@ public sealed class ClinicGrain(
     }
 
     /// <summary>
-    /// Records the zone for reports. A failure does not fail the clinic: the report grain registers it again before it
-    /// reads, and the ledger keeps every appointment meanwhile (registration counts them).
+    /// Records the zone for reports on activation (clinics created before reports existed). A failure does not fail
+    /// the clinic: the report grain registers it again before it reads, and registration counts every appointment
+    /// the ledger holds by then.
     /// </summary>
     private async Task RegisterZone(Clinic clinic, CancellationToken ct)
     {
@@ -54,10 +56,18 @@ public sealed class ClinicGrain(
         {
             return refusal;
         }
+        // The zone is registered for reports before the clinic exists, so no booking can precede it.
+        try
+        {
+            await usage.RegisterClinicAsync(clinic.Id, clinic.TimeZoneId);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InvalidParameterValue)
+        {
+            return Refusal.Invalid("time_zone", $"The time zone '{clinic.TimeZoneId}' is not known to the database.");
+        }
         state.State.Clinic = clinic;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).RegisterClinic(ClinicId);
-        await RegisterZone(clinic, CancellationToken.None);
         return Result<Clinic>.Ok(clinic);
     }
 

@@ -236,7 +236,10 @@ $fn$;
 
 -- Records a clinic's zone. When the clinic is new to report_clinics or its zone changed, its usage is rebuilt in the
 -- same transaction (its appointments so far were not attributed, or were attributed to the wrong dates).
--- Returns true when it rebuilt. An unknown zone is an error and changes nothing.
+-- Returns true when it rebuilt. An unknown zone is an error (22023) and changes nothing.
+-- Before changing anything it waits for every transaction writing appointments and holds new ones back (a short
+-- pause, once per clinic): a booking in flight might have found no zone for the clinic, appended nothing, and not be
+-- visible to the rebuild yet; afterwards every booking sees the zone.
 CREATE OR REPLACE FUNCTION usage_register_clinic(p_clinic_id text, p_time_zone text)
 RETURNS boolean
 LANGUAGE plpgsql AS $fn$
@@ -244,6 +247,10 @@ DECLARE
     v_changed boolean;
 BEGIN
     PERFORM now() AT TIME ZONE p_time_zone;
+    IF EXISTS (SELECT 1 FROM report_clinics WHERE clinic_id = p_clinic_id AND time_zone = p_time_zone) THEN
+        RETURN false;
+    END IF;
+    LOCK TABLE appointments IN SHARE ROW EXCLUSIVE MODE;
     INSERT INTO report_clinics AS c (clinic_id, time_zone) VALUES (p_clinic_id, p_time_zone)
     ON CONFLICT (clinic_id) DO UPDATE SET time_zone = excluded.time_zone WHERE c.time_zone <> excluded.time_zone
     RETURNING true INTO v_changed;

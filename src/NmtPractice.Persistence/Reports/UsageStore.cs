@@ -79,17 +79,20 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<RoomDayUsage>> RoomDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
-            SELECT clinic_id, room_id, day, sum(tm)::bigint, sum(tu)::bigint, sum(n)::integer FROM (
-                SELECT clinic_id, room_id, day, treatment_minutes AS tm, turnover_minutes AS tu, appointments AS n
-                  FROM usage_room_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3
-                UNION ALL
-                SELECT clinic_id, room_id, local_day, sign * treatment_minutes, sign * turnover_minutes, sign
+            WITH d AS (
+                SELECT clinic_id, local_day AS day, room_id, sum(sign * treatment_minutes) AS tm,
+                       sum(sign * turnover_minutes) AS tu, sum(sign) AS n
                   FROM usage_delta WHERE clinic_id = ANY($1) AND local_day BETWEEN $2 AND $3 AND status IN {Occupying}
-            ) x
-            GROUP BY clinic_id, day, room_id HAVING sum(n) <> 0 OR sum(tm) <> 0 OR sum(tu) <> 0
-            ORDER BY clinic_id, day, room_id
+                 GROUP BY clinic_id, local_day, room_id)
+            SELECT clinic_id, room_id, day, coalesce(u.treatment_minutes, 0) + coalesce(d.tm, 0),
+                   coalesce(u.turnover_minutes, 0) + coalesce(d.tu, 0), (coalesce(u.appointments, 0) + coalesce(d.n, 0))::integer
+              FROM (SELECT * FROM usage_room_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3) u
+              FULL JOIN d USING (clinic_id, day, room_id)
+             WHERE coalesce(u.appointments, 0) + coalesce(d.n, 0) <> 0
+                OR coalesce(u.treatment_minutes, 0) + coalesce(d.tm, 0) <> 0
+                OR coalesce(u.turnover_minutes, 0) + coalesce(d.tu, 0) <> 0
             """,
-            clinicIds, from, to, ReadRoomDay, ct);
+            clinicIds, from, to, ReadRoomDay, RoomDayOrder, ct);
 
     public Task<IReadOnlyList<RoomDayUsage>> PlainRoomDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
@@ -101,24 +104,23 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
               FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
              WHERE {PlainStartFilter} AND a.status IN {Occupying}
              GROUP BY a.clinic_id, day, a.room_id
-             ORDER BY a.clinic_id, day, a.room_id
             """,
-            clinicIds, from, to, ReadRoomDay, ct);
+            clinicIds, from, to, ReadRoomDay, RoomDayOrder, ct);
 
     public Task<IReadOnlyList<TherapistDayUsage>> TherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
-            SELECT clinic_id, therapist_id, day, sum(m)::bigint, sum(n)::integer FROM (
-                SELECT clinic_id, therapist_id, day, booked_minutes AS m, appointments AS n
-                  FROM usage_therapist_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3
-                UNION ALL
-                SELECT clinic_id, therapist_id, local_day, sign * treatment_minutes, sign
+            WITH d AS (
+                SELECT clinic_id, local_day AS day, therapist_id, sum(sign * treatment_minutes) AS m, sum(sign) AS n
                   FROM usage_delta WHERE clinic_id = ANY($1) AND local_day BETWEEN $2 AND $3 AND status IN {Occupying}
-            ) x
-            GROUP BY clinic_id, day, therapist_id HAVING sum(n) <> 0 OR sum(m) <> 0
-            ORDER BY clinic_id, day, therapist_id
+                 GROUP BY clinic_id, local_day, therapist_id)
+            SELECT clinic_id, therapist_id, day, coalesce(u.booked_minutes, 0) + coalesce(d.m, 0),
+                   (coalesce(u.appointments, 0) + coalesce(d.n, 0))::integer
+              FROM (SELECT * FROM usage_therapist_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3) u
+              FULL JOIN d USING (clinic_id, day, therapist_id)
+             WHERE coalesce(u.appointments, 0) + coalesce(d.n, 0) <> 0 OR coalesce(u.booked_minutes, 0) + coalesce(d.m, 0) <> 0
             """,
-            clinicIds, from, to, ReadTherapistDay, ct);
+            clinicIds, from, to, ReadTherapistDay, TherapistDayOrder, ct);
 
     public Task<IReadOnlyList<TherapistDayUsage>> PlainTherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
@@ -128,9 +130,8 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
               FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
              WHERE {PlainStartFilter} AND a.status IN {Occupying}
              GROUP BY a.clinic_id, day, a.therapist_id
-             ORDER BY a.clinic_id, day, a.therapist_id
             """,
-            clinicIds, from, to, ReadTherapistDay, ct);
+            clinicIds, from, to, ReadTherapistDay, TherapistDayOrder, ct);
 
     /// <summary>
     /// Treatment minutes per local date and hour, for the dates <paramref name="from"/>..<paramref name="to"/> on which
@@ -139,20 +140,19 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<ClinicHourUsage>> ClinicHoursAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
-            SELECT clinic_id, day, hour, sum(m)::bigint FROM (
-                SELECT clinic_id, day, hour, treatment_minutes AS m
-                  FROM usage_clinic_hour WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3
-                UNION ALL
-                SELECT d.clinic_id, s.local_day, s.local_hour, d.sign * s.minutes
-                  FROM usage_delta d JOIN report_clinics z ON z.clinic_id = d.clinic_id
-                  CROSS JOIN LATERAL usage_hour_slices(d.starts_at, d.ends_at, z.time_zone) s
-                 WHERE d.clinic_id = ANY($1) AND d.local_day BETWEEN $2 - 1 AND $3 AND d.status IN {Occupying}
+            WITH d AS (
+                SELECT x.clinic_id, s.local_day AS day, s.local_hour AS hour, sum(x.sign * s.minutes) AS m
+                  FROM usage_delta x JOIN report_clinics z ON z.clinic_id = x.clinic_id
+                  CROSS JOIN LATERAL usage_hour_slices(x.starts_at, x.ends_at, z.time_zone) s
+                 WHERE x.clinic_id = ANY($1) AND x.local_day BETWEEN $2 - 1 AND $3 AND x.status IN {Occupying}
                    AND s.local_day BETWEEN $2 AND $3
-            ) x
-            GROUP BY clinic_id, day, hour HAVING sum(m) <> 0
-            ORDER BY clinic_id, day, hour
+                 GROUP BY x.clinic_id, s.local_day, s.local_hour)
+            SELECT clinic_id, day, hour, coalesce(u.treatment_minutes, 0) + coalesce(d.m, 0)
+              FROM (SELECT * FROM usage_clinic_hour WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3) u
+              FULL JOIN d USING (clinic_id, day, hour)
+             WHERE coalesce(u.treatment_minutes, 0) + coalesce(d.m, 0) <> 0
             """,
-            clinicIds, from, to, ReadClinicHour, ct);
+            clinicIds, from, to, ReadClinicHour, ClinicHourOrder, ct);
 
     public Task<IReadOnlyList<ClinicHourUsage>> PlainClinicHoursAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
@@ -166,24 +166,22 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
                AND a.status IN {Occupying}
                AND s.local_day BETWEEN $2 AND $3
              GROUP BY a.clinic_id, s.local_day, s.local_hour
-             ORDER BY a.clinic_id, s.local_day, s.local_hour
             """,
-            clinicIds, from, to, ReadClinicHour, ct);
+            clinicIds, from, to, ReadClinicHour, ClinicHourOrder, ct);
 
     public Task<IReadOnlyList<StatusDayCount>> StatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             """
-            SELECT clinic_id, day, service_id, status, cancelled_late, sum(n)::integer FROM (
-                SELECT clinic_id, day, service_id, status, cancelled_late, appointments AS n
-                  FROM usage_status_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3
-                UNION ALL
-                SELECT clinic_id, local_day, service_id, status, cancelled_late, sign
+            WITH d AS (
+                SELECT clinic_id, local_day AS day, service_id, status, cancelled_late, sum(sign) AS n
                   FROM usage_delta WHERE clinic_id = ANY($1) AND local_day BETWEEN $2 AND $3
-            ) x
-            GROUP BY clinic_id, day, service_id, status, cancelled_late HAVING sum(n) <> 0
-            ORDER BY clinic_id, day, service_id, status, cancelled_late
+                 GROUP BY clinic_id, local_day, service_id, status, cancelled_late)
+            SELECT clinic_id, day, service_id, status, cancelled_late, (coalesce(u.appointments, 0) + coalesce(d.n, 0))::integer
+              FROM (SELECT * FROM usage_status_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3) u
+              FULL JOIN d USING (clinic_id, day, service_id, status, cancelled_late)
+             WHERE coalesce(u.appointments, 0) + coalesce(d.n, 0) <> 0
             """,
-            clinicIds, from, to, ReadStatusCount, ct);
+            clinicIds, from, to, ReadStatusCount, StatusCountOrder, ct);
 
     public Task<IReadOnlyList<StatusDayCount>> PlainStatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
@@ -193,9 +191,8 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
               FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
              WHERE {PlainStartFilter} AND a.cancel_reason IS DISTINCT FROM 'hold-expired'
              GROUP BY a.clinic_id, day, a.service_id, a.status, a.cancelled_late
-             ORDER BY a.clinic_id, day, a.service_id, a.status, a.cancelled_late
             """,
-            clinicIds, from, to, ReadStatusCount, ct);
+            clinicIds, from, to, ReadStatusCount, StatusCountOrder, ct);
 
     /// <summary>Unique and new clients per clinic (see <see cref="ClientCounts"/>), straight from the ledger. Clinics without appointments in the period have no row.</summary>
     public Task<IReadOnlyList<ClientCounts>> ClientCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
@@ -213,9 +210,10 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
                            AND b.starts_at < ($2::timestamp AT TIME ZONE z.time_zone) + interval '1 day'
                            AND (b.starts_at AT TIME ZONE z.time_zone)::date < $2
                            AND b.cancel_reason IS DISTINCT FROM 'hold-expired')))::integer
-              FROM p GROUP BY p.clinic_id ORDER BY p.clinic_id
+              FROM p GROUP BY p.clinic_id
             """,
-            clinicIds, from, to, r => new ClientCounts(r.GetString(0), r.GetInt32(1), r.GetInt32(2)), ct);
+            clinicIds, from, to, r => new ClientCounts(r.GetString(0), r.GetInt32(1), r.GetInt32(2)),
+            (a, b) => string.CompareOrdinal(a.ClinicId, b.ClinicId), ct);
 
     /// <summary>
     /// Appointments of the clinics whose clinic-local start date is in $2..$3: a range on starts_at one day wider than
@@ -230,7 +228,8 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
         """;
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(
-        string sql, IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, Func<DbDataReader, T> read, CancellationToken ct)
+        string sql, IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, Func<DbDataReader, T> read, Comparison<T> order,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clinicIds);
         var list = new List<T>();
@@ -250,8 +249,27 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
         {
             list.Add(read(reader));
         }
+        // Sorted here rather than in SQL: an ordinal sort of the rows is cheaper than PostgreSQL's sort under its collation.
+        list.Sort(order);
         return list;
     }
+
+    private static int RoomDayOrder(RoomDayUsage a, RoomDayUsage b) =>
+        Compare(string.CompareOrdinal(a.ClinicId, b.ClinicId), a.Day.CompareTo(b.Day), string.CompareOrdinal(a.RoomId, b.RoomId));
+
+    private static int TherapistDayOrder(TherapistDayUsage a, TherapistDayUsage b) =>
+        Compare(string.CompareOrdinal(a.ClinicId, b.ClinicId), a.Day.CompareTo(b.Day), string.CompareOrdinal(a.TherapistId, b.TherapistId));
+
+    private static int ClinicHourOrder(ClinicHourUsage a, ClinicHourUsage b) =>
+        Compare(string.CompareOrdinal(a.ClinicId, b.ClinicId), a.Day.CompareTo(b.Day), a.Hour.CompareTo(b.Hour));
+
+    private static int StatusCountOrder(StatusDayCount a, StatusDayCount b) =>
+        Compare(
+            Compare(string.CompareOrdinal(a.ClinicId, b.ClinicId), a.Day.CompareTo(b.Day), string.CompareOrdinal(a.ServiceId, b.ServiceId)),
+            a.Status.CompareTo(b.Status),
+            a.CancelledLate.CompareTo(b.CancelledLate));
+
+    private static int Compare(int first, int second, int third) => first != 0 ? first : second != 0 ? second : third;
 
     private static LocalDate ReadDate(DbDataReader r, int ordinal) => LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(ordinal));
 
