@@ -75,16 +75,16 @@ CREATE TABLE IF NOT EXISTS usage_status_day (
     PRIMARY KEY (clinic_id, day, service_id, status, cancelled_late)
 );
 
--- The treatment [p_start, p_end) split over the local wall-clock hours of p_zone: one row per local date and hour.
+-- The treatment [p_start, p_end) split over the local wall-clock hours of p_zone, in 15-minute UTC slices: one row per
+-- slice with the slice's local date and hour and its whole minutes. Callers sum the slices per date and hour.
 CREATE OR REPLACE FUNCTION usage_hour_slices(p_start timestamptz, p_end timestamptz, p_zone text)
 RETURNS TABLE (local_day date, local_hour smallint, minutes integer)
 LANGUAGE sql STABLE AS $fn$
     SELECT (s AT TIME ZONE p_zone)::date,
            extract(hour FROM s AT TIME ZONE p_zone)::smallint,
-           sum(floor(extract(epoch FROM least(s + interval '15 minutes', p_end) - greatest(s, p_start)) / 60))::integer
+           floor(extract(epoch FROM least(s + interval '15 minutes', p_end) - greatest(s, p_start)) / 60)::integer
       FROM generate_series(to_timestamp(floor(extract(epoch FROM p_start) / 900) * 900), p_end - interval '1 microsecond',
                            interval '15 minutes') AS s
-     GROUP BY 1, 2
 $fn$;
 
 -- The trigger: appends the change of one ledger row's contribution. Rows of a clinic without a registered zone
