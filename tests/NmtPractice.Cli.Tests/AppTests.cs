@@ -46,6 +46,12 @@ public sealed class AppTests
     [InlineData("day --clinic soho --date 2026-12-01 --json")]
     [InlineData("therapist-week --therapist anna --from 2026-11-30 --days 14")]
     [InlineData("client-appointments --client c1 --from 2026-01-01")]
+    [InlineData("therapists sick --therapist anna --from 2026-12-01T00:00 --to 2026-12-02T00:00 --reason flu --apply")]
+    [InlineData("therapists sick --therapist anna --from 2026-12-01T00:00Z --to 2026-12-08T00:00Z --leave --reach 0")]
+    [InlineData("therapists roster set anna --clinic soho --shift mon-fri=12:00-17:00 --stranded cover")]
+    [InlineData("therapists leave add anna --from 2026-12-01T00:00 --to 2026-12-03T00:00 --stranded cancel")]
+    [InlineData("cover show 0f8fad5b-d9cb-469f-a165-70867728950e")]
+    [InlineData("cover apply 0f8fad5b-d9cb-469f-a165-70867728950e --appointment a1 --appointment a2")]
     public void Every_documented_command_line_parses(string commandLine)
     {
         var app = new App(TextWriter.Null, TextWriter.Null, _ => null, new TestConsole());

@@ -144,6 +144,74 @@ public sealed class RenderingTests
         Assert.Contains("120/480 min", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Cover_plan_lists_the_proposed_cover_and_the_clients_to_contact()
+    {
+        var console = Console();
+        var plan = new CoverPlan
+        {
+            PlanId = "p1", TherapistId = "anna", Cause = "sickness: flu",
+            Items =
+            {
+                new CoverItem
+                {
+                    AppointmentId = "a1", ClientId = "c1", ClientName = "Ada Lovelace", ServiceId = "nmt60", Start = Utc(12, 1, 9), End = Utc(12, 1, 10),
+                    ClinicId = "soho", TherapistId = "anna", RoomId = "r1", Status = CoverItemStatus.Proposed,
+                    NewClinicId = "soho", NewTherapistId = "ben", NewRoomId = "r1",
+                },
+                new CoverItem
+                {
+                    AppointmentId = "a2", ClientId = "c2", ClientName = "Grace Hopper", ClientPhone = "+44 20 7946 0000", ServiceId = "nmt60",
+                    Start = Utc(12, 1, 11), End = Utc(12, 1, 12), ClinicId = "soho", TherapistId = "anna", RoomId = "r2",
+                    Status = CoverItemStatus.Uncovered, Reason = "Nobody free", ReasonCode = "NO_COVER", ContactClient = true,
+                },
+            },
+        };
+
+        CoverView.Plan(console, plan, _ => DateTimeZone.Utc);
+
+        var lines = console.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("09:00–10:00", StringComparison.Ordinal) && l.Contains("soho · ben · r1", StringComparison.Ordinal) && l.Contains("proposed", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("contact: +44 20 7946 0000", StringComparison.Ordinal));
+        Assert.Contains("1 proposed, 0 applied, 1 client(s) to contact", console.Output, StringComparison.Ordinal);
+        Assert.Contains("nmt cover apply p1", console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Therapist_week_shows_each_clinic_day_with_shifts_absences_and_appointments()
+    {
+        var console = Console();
+        var week = new TherapistWeek
+        {
+            TherapistId = "anna", Name = "Anna", StartDate = "2026-12-01",
+            Days =
+            {
+                new TherapistWeekDay
+                {
+                    Date = "2026-12-01",
+                    Clinics =
+                    {
+                        new TherapistClinicDay
+                        {
+                            ClinicId = "soho", ClinicName = "Soho", TimeZone = "Europe/London",
+                            Shifts = { new LocalInterval { LocalStart = "09:00", LocalEnd = "17:00" } },
+                            Absent = { new LocalInterval { LocalStart = "13:00", LocalEnd = "17:00" } },
+                            Appointments = { Appt("a1", "r1", 9, AppointmentStatus.Booked) },
+                        },
+                    },
+                },
+                new TherapistWeekDay { Date = "2026-12-02" },
+            },
+        };
+
+        CoverView.Week(console, week);
+
+        var lines = console.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("Tue 2026-12-01", StringComparison.Ordinal) && l.Contains("09:00–17:00", StringComparison.Ordinal)
+            && l.Contains("13:00–17:00", StringComparison.Ordinal) && l.Contains("a1", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Wed 2026-12-02", StringComparison.Ordinal) && l.Contains("off", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(0.0, "░░░░░░░░░░")]
     [InlineData(0.25, "███░░░░░░░")]

@@ -232,6 +232,27 @@ public sealed class AppointmentLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task Reassign_moves_to_another_clinic_atomically_and_a_taken_room_there_leaves_the_row_alone()
+    {
+        var a = (await _ledger.InsertAsync(Appt(9, 10, turnoverMinutes: 15), Now)).Record!;
+        var there = (await _ledger.InsertAsync(Appt(9, 10, therapist: "t2", room: "x1", client: "c2", clinic: "k2"), Now)).Record!;
+
+        var roomTaken = await _ledger.ReassignAsync(a.Id, 1, "k2" + _s, "t3" + _s, "x1", At(9), At(10), At(10, 15), Now);
+        Assert.Equal(LedgerWriteKind.Conflict, roomTaken.Kind);
+        Assert.Equal(ConflictResource.Room, roomTaken.ConflictWith);
+        Assert.Equal(there.Id, roomTaken.ConflictingId);
+        Assert.Equal(a, await _ledger.GetAsync(a.Id));
+
+        var moved = await _ledger.ReassignAsync(a.Id, 1, "k2" + _s, "t3" + _s, "x2", At(9), At(10), At(10, 15), Now);
+        Assert.Equal(LedgerWriteKind.Updated, moved.Kind);
+        Assert.Equal(("k2" + _s, "t3" + _s, "x2", 2), (moved.Record!.ClinicId, moved.Record.TherapistId, moved.Record.RoomId, moved.Record.Version));
+        // The old clinic's room is free again; the same room id at the old clinic is another room.
+        Assert.Equal(LedgerWriteKind.Inserted, (await _ledger.InsertAsync(Appt(9, 10, therapist: "t4", room: "r1", client: "c4"), Now)).Kind);
+        Assert.Equal(LedgerWriteKind.StaleVersion, (await _ledger.ReassignAsync(a.Id, 1, "k1" + _s, "t1" + _s, "r2", At(9), At(10), At(10), Now)).Kind);
+        Assert.Equal(0, await _ledger.CountOverlapsAsync());
+    }
+
+    [Fact]
     public async Task InsertMany_reports_each_item_in_input_order()
     {
         var existing = (await _ledger.InsertAsync(Appt(9, 10, requestId: "req-many-" + _s), Now)).Record!;

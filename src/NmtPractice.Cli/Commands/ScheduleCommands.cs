@@ -27,20 +27,21 @@ internal static class ScheduleCommands
     {
         var clinic = Opts.Required("--clinic", "Clinic id");
         var date = Opts.Required("--date", "Clinic-local date, yyyy-MM-dd", "date");
-        var command = new Command("day", "A clinic's day: appointments by room and each room's utilisation").With(clinic, date);
+        var command = new Command("day", "A clinic's day: appointments by room, each room's utilisation, and the therapists on shift").With(clinic, date);
         command.SetAction(app.Run(async (ctx, r, ct) =>
         {
             var day = Args.LocalDateOf(r.GetValue(date)!, "--date");
             var clinicId = r.GetValue(clinic)!;
-            var (appointments, _) = await Opts.Pages(async token => await ctx.Bookings.ListClinicDayAsync(
-                    new ListClinicDayRequest { ClinicId = clinicId, Date = Args.Date(r.GetValue(date)!, "--date"), PageSize = 500, PageToken = token }, ctx.Call(ct)), p => p.Appointments, p => p.NextPageToken);
-            var response = new ListAppointmentsResponse { Appointments = { appointments } };
+            var view = await ctx.Bookings.GetClinicDayViewAsync(
+                new GetClinicDayViewRequest { ClinicId = clinicId, Date = Args.Date(r.GetValue(date)!, "--date") }, ctx.Call(ct));
             if (ctx.Json)
             {
-                ctx.Print(response, _ => { });
+                ctx.Print(view, _ => { });
                 return;
             }
+            var appointments = view.Rooms.SelectMany(room => room.Appointments).OrderBy(a => Times.ToInstant(a.Start)).ToList();
             DayView.Render(ctx.Console, await ctx.Clinic(clinicId, ct), day, appointments);
+            DayView.RenderTherapists(ctx.Console, view);
         }));
         return command;
     }
@@ -48,46 +49,23 @@ internal static class ScheduleCommands
     private static Command TherapistWeek(App app)
     {
         var therapist = Opts.Required("--therapist", "Therapist id");
-        var from = Opts.Required("--from", "First date, yyyy-MM-dd", "date");
-        var days = new Option<int>("--days") { Description = "How many days, 1 to 92", DefaultValueFactory = _ => 7, HelpName = "n" };
-        var zone = Opts.Optional("--zone", "IANA zone the dates are read in [default: the zone of the therapist's first rostered clinic]", "zone");
-        var command = new Command("therapist-week", "A therapist's appointments across all clinics").With(therapist, from, days, zone);
+        var from = Opts.Required("--from", "First date, yyyy-MM-dd (each clinic's local date)", "date");
+        var days = new Option<int>("--days") { Description = "How many days, 1 to 31", DefaultValueFactory = _ => 7, HelpName = "n" };
+        var command = new Command("therapist-week", "A therapist's days across all clinics: shifts, leave and sickness, appointments").With(therapist, from, days);
         command.SetAction(app.Run(async (ctx, r, ct) =>
         {
-            var first = Args.LocalDateOf(r.GetValue(from)!, "--from");
             var count = r.GetValue(days);
-            if (count is < 1 or > 92)
+            if (count is < 1 or > 31)
             {
-                throw new CliUsageException("--days", "--days: give 1 to 92.");
+                throw new CliUsageException("--days", "--days: give 1 to 31.");
             }
-            var therapistId = r.GetValue(therapist)!;
-            string zoneId;
-            if (r.GetValue(zone) is { Length: > 0 } z)
+            var week = await ctx.Staff.GetTherapistWeekAsync(new GetTherapistWeekRequest
             {
-                zoneId = Args.Zone(z, "--zone").Id;
-            }
-            else
-            {
-                var t = await ctx.Staff.GetTherapistAsync(new GetTherapistRequest { TherapistId = therapistId }, ctx.Call(ct));
-                zoneId = t.Rosters.Count > 0 ? (await ctx.ClinicZone(t.Rosters[0].ClinicId, ct)).Id : "UTC";
-            }
-            var (appointments, _) = await Opts.Pages(async token => await ctx.Bookings.ListTherapistAppointmentsAsync(new ListTherapistAppointmentsRequest
-                {
-                    TherapistId = therapistId,
-                    FromDate = Args.Date(r.GetValue(from)!, "--from"),
-                    ToDate = first.PlusDays(count - 1).ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
-                    TimeZone = zoneId,
-                    PageSize = 500,
-                    PageToken = token,
-                }, ctx.Call(ct)), p => p.Appointments, p => p.NextPageToken);
-            var response = new ListAppointmentsResponse { Appointments = { appointments } };
-            if (ctx.Json)
-            {
-                ctx.Print(response, _ => { });
-                return;
-            }
-            var title = $"{therapistId}: {first.ToString("ddd uuuu-MM-dd", CultureInfo.InvariantCulture)} to {first.PlusDays(count - 1).ToString("ddd uuuu-MM-dd", CultureInfo.InvariantCulture)} ({zoneId} dates)";
-            Tables.Appointments(ctx.Console, appointments, await Zones(ctx, appointments, ct), title);
+                TherapistId = r.GetValue(therapist)!,
+                StartDate = Args.Date(r.GetValue(from)!, "--from"),
+                Days = count,
+            }, ctx.Call(ct));
+            ctx.Print(week, c => CoverView.Week(c, week));
         }));
         return command;
     }

@@ -10,6 +10,136 @@ internal static class StaffCommands
     {
         yield return Therapists(app);
         yield return Travel(app);
+        yield return Cover(app);
+    }
+
+    private static Option<string?> Stranded() => Opts.Optional("--stranded",
+        "What to do with booked appointments the change would leave outside rostered time: refuse (default), cancel or cover", "policy");
+
+    private static StrandedPolicy StrandedPolicyOf(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "refuse" => StrandedPolicy.Refuse,
+        "cancel" => StrandedPolicy.Cancel,
+        "cover" => StrandedPolicy.Cover,
+        _ => throw new CliUsageException("--stranded", "--stranded: give refuse, cancel or cover."),
+    };
+
+    /// <summary>After a roster change: the therapist, then what the stranded policy did (from the response trailers).</summary>
+    private static async Task ShowChange(CliContext ctx, AsyncUnaryCall<Therapist> call, CancellationToken ct)
+    {
+        var therapist = await call;
+        var trailers = call.GetTrailers();
+        await ShowTherapist(ctx, therapist, ct);
+        if (trailers.GetValue("nmt-cancelled-appointments") is { Length: > 0 } cancelled && !ctx.Json)
+        {
+            ctx.Console.Write(new Markup($"[yellow]Cancelled (roster-change):[/] {Markup.Escape(cancelled.Replace(",", ", ", StringComparison.Ordinal))}\n"));
+        }
+        if (trailers.GetValue("nmt-cover-plan-id") is { Length: > 0 } planId)
+        {
+            var plan = await ctx.Staff.GetCoverPlanAsync(new GetCoverPlanRequest { PlanId = planId }, ctx.Call(ct));
+            await ShowPlan(ctx, plan, ct);
+        }
+    }
+
+    private static async Task<Func<string, DateTimeZone>> ZonesOf(CliContext ctx, IEnumerable<CoverItem> items, CancellationToken ct)
+    {
+        var zones = new Dictionary<string, DateTimeZone>(StringComparer.Ordinal);
+        foreach (var clinicId in items.Select(i => i.ClinicId).Distinct())
+        {
+            zones[clinicId] = await ctx.ClinicZone(clinicId, ct);
+        }
+        return id => zones.GetValueOrDefault(id) ?? DateTimeZone.Utc;
+    }
+
+    private static async Task ShowPlan(CliContext ctx, CoverPlan plan, CancellationToken ct)
+    {
+        if (ctx.Json)
+        {
+            ctx.Print(plan, _ => { });
+            return;
+        }
+        CoverView.Plan(ctx.Console, plan, await ZonesOf(ctx, plan.Items, ct));
+    }
+
+    private static async Task ShowOutcome(CliContext ctx, ApplyCoverResponse outcome, CancellationToken ct)
+    {
+        if (ctx.Json)
+        {
+            ctx.Print(outcome, _ => { });
+            return;
+        }
+        CoverView.Outcome(ctx.Console, outcome, await ZonesOf(ctx, outcome.Items, ct));
+    }
+
+    /// <summary>`therapists sick`: report an absence, see the cover plan, optionally apply it at once.</summary>
+    private static Command Sick(App app)
+    {
+        var therapist = Opts.Required("--therapist", "The therapist who is off");
+        var from = Opts.Required("--from", "Start, e.g. 2026-12-01T00:00 (clinic time) or with an offset", "time");
+        var to = Opts.Required("--to", "End (exclusive)", "time");
+        var leave = new Option<bool>("--leave") { Description = "Leave rather than sickness" };
+        var reason = Opts.Optional("--reason", "Free text, e.g. flu");
+        var reach = Opts.Number("--reach", "Cover at other clinics up to this many minutes' travel away [default: the server's, 45]; 0: same clinic only");
+        var apply = new Option<bool>("--apply") { Description = "Apply the plan at once (each appointment moves atomically; failures are listed)" };
+        var zone = Opts.Zone();
+        var requestId = Opts.RequestId();
+        var command = new Command("sick", "Report a therapist off sick (or on leave) and propose cover for their bookings")
+            .With(therapist, from, to, leave, reason, reach, apply, zone, requestId);
+        command.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var therapistId = r.GetValue(therapist)!;
+            var fromWhen = Args.When(r.GetValue(from)!, "--from");
+            var toWhen = Args.When(r.GetValue(to)!, "--to");
+            string? zoneClinic = null;
+            if ((fromWhen.NeedsZone || toWhen.NeedsZone) && string.IsNullOrEmpty(r.GetValue(zone)))
+            {
+                var current = await ctx.Staff.GetTherapistAsync(new GetTherapistRequest { TherapistId = therapistId }, ctx.Call(ct));
+                zoneClinic = current.Rosters.FirstOrDefault()?.ClinicId;
+            }
+            var request = new ReportAbsenceRequest
+            {
+                RequestId = CliContext.RequestId(r.GetValue(requestId)),
+                TherapistId = therapistId,
+                Kind = r.GetValue(leave) ? RosterExceptionKind.Leave : RosterExceptionKind.Sickness,
+                Start = Args.Timestamp(await ctx.Resolve(fromWhen, r.GetValue(zone), zoneClinic, "--from", ct)),
+                End = Args.Timestamp(await ctx.Resolve(toWhen, r.GetValue(zone), zoneClinic, "--to", ct)),
+                Reason = r.GetValue(reason) ?? "",
+            };
+            if (r.GetValue(reach) is { } minutes)
+            {
+                request.ReachMinutes = minutes;
+            }
+            var plan = await ctx.Staff.ReportAbsenceAsync(request, ctx.Call(ct));
+            await ShowPlan(ctx, plan, ct);
+            if (r.GetValue(apply))
+            {
+                var outcome = await ctx.Staff.ApplyCoverAsync(new ApplyCoverRequest { RequestId = request.RequestId + "-apply", PlanId = plan.PlanId }, ctx.Call(ct));
+                await ShowOutcome(ctx, outcome, ct);
+            }
+        }));
+        return command;
+    }
+
+    /// <summary>`cover show|apply`: read a cover plan, apply it wholly or for some appointments.</summary>
+    private static Command Cover(App app)
+    {
+        var showId = Opts.Id("plan-id", "The cover plan's id");
+        var show = new Command("show", "Show a cover plan: each affected appointment, its proposed cover or the client to contact").With(showId);
+        show.SetAction(app.Run(async (ctx, r, ct) =>
+            await ShowPlan(ctx, await ctx.Staff.GetCoverPlanAsync(new GetCoverPlanRequest { PlanId = r.GetValue(showId) }, ctx.Call(ct)), ct)));
+
+        var applyId = Opts.Id("plan-id", "The cover plan's id");
+        var appointments = Opts.Many("--appointment", "Apply only to this appointment (repeatable) [default: every proposed one]", "id");
+        var requestId = Opts.RequestId();
+        var apply = new Command("apply", "Apply a cover plan: each appointment moves atomically; failures are listed with the clients to contact")
+            .With(applyId, appointments, requestId);
+        apply.SetAction(app.Run(async (ctx, r, ct) =>
+        {
+            var request = new ApplyCoverRequest { RequestId = CliContext.RequestId(r.GetValue(requestId)), PlanId = r.GetValue(applyId)! };
+            request.AppointmentIds.AddRange(r.GetValue(appointments) ?? []);
+            await ShowOutcome(ctx, await ctx.Staff.ApplyCoverAsync(request, ctx.Call(ct)), ct);
+        }));
+        return new Command("cover", "Cover plans for absent therapists (see `therapists sick`)").With(show, apply);
     }
 
     private static async Task ShowTherapist(CliContext ctx, Therapist therapist, CancellationToken ct)
@@ -81,8 +211,8 @@ internal static class StaffCommands
             await ShowTherapist(ctx, await ctx.Staff.SetQualificationsAsync(request, ctx.Call(ct)), ct);
         }));
 
-        return new Command("therapists", "Therapists: list, show, create, qualifications, rosters, leave")
-            .With(list, get, create, qualifications, Roster(app), Leave(app), Exception(app));
+        return new Command("therapists", "Therapists: list, show, create, qualifications, rosters, leave, sickness cover")
+            .With(list, get, create, qualifications, Roster(app), Leave(app), Exception(app), Sick(app));
     }
 
     private static Command Roster(App app)
@@ -95,9 +225,10 @@ internal static class StaffCommands
         var validFrom = Opts.Optional("--valid-from", "First date the roster applies (inclusive)", "date");
         var validUntil = Opts.Optional("--valid-until", "Last date the roster applies (inclusive)", "date");
         var requestId = Opts.RequestId();
+        var stranded = Stranded();
         var set = new Command("set",
             "Set a therapist's roster at one clinic; rosters at other clinics are kept. No --shift removes the roster at that clinic.")
-            .With(therapistId, clinic, shifts, cycle, anchor, validFrom, validUntil, requestId);
+            .With(therapistId, clinic, shifts, cycle, anchor, validFrom, validUntil, stranded, requestId);
         set.SetAction(app.Run(async (ctx, r, ct) =>
         {
             var id = r.GetValue(therapistId)!;
@@ -105,7 +236,10 @@ internal static class StaffCommands
             var newShifts = (r.GetValue(shifts) ?? []).SelectMany(s => Args.Shifts(s, "--shift")).ToList();
             var cycleWeeks = r.GetValue(cycle) ?? Math.Max(1, newShifts.Select(s => s.Week + 1).DefaultIfEmpty(1).Max());
             var current = await ctx.Staff.GetTherapistAsync(new GetTherapistRequest { TherapistId = id }, ctx.Call(ct));
-            var request = new SetRostersRequest { RequestId = CliContext.RequestId(r.GetValue(requestId)), TherapistId = id };
+            var request = new SetRostersRequest
+            {
+                RequestId = CliContext.RequestId(r.GetValue(requestId)), TherapistId = id, StrandedPolicy = StrandedPolicyOf(r.GetValue(stranded)),
+            };
             request.Rosters.AddRange(current.Rosters.Where(x => x.ClinicId != clinicId));
             if (newShifts.Count > 0)
             {
@@ -128,7 +262,7 @@ internal static class StaffCommands
                     Shifts = { newShifts },
                 });
             }
-            await ShowTherapist(ctx, await ctx.Staff.SetRostersAsync(request, ctx.Call(ct)), ct);
+            await ShowChange(ctx, ctx.Staff.SetRostersAsync(request, ctx.Call(ct)), ct);
         }));
         return new Command("roster", "A therapist's shift patterns").With(set);
     }
@@ -172,8 +306,9 @@ internal static class StaffCommands
         var note = Opts.Optional("--note", "Free text");
         var id = Opts.Optional("--id", "The exception's id [default: generated]", "id");
         var requestId = Opts.RequestId();
+        var stranded = Stranded();
         var command = new Command(name, description).With(therapistId, from, to);
-        command.With(fixedKind ? sick : kind).With(clinic, zone, note, id, requestId);
+        command.With(fixedKind ? sick : kind).With(clinic, zone, note, id, stranded, requestId);
         command.SetAction(app.Run(async (ctx, r, ct) =>
         {
             var therapist = r.GetValue(therapistId)!;
@@ -199,6 +334,7 @@ internal static class StaffCommands
             {
                 RequestId = CliContext.RequestId(r.GetValue(requestId)),
                 TherapistId = therapist,
+                StrandedPolicy = StrandedPolicyOf(r.GetValue(stranded)),
                 Exception = new RosterException
                 {
                     ExceptionId = r.GetValue(id) ?? $"{Tables.KindName(exceptionKind)}-{Guid.NewGuid().ToString("N")[..12]}",
@@ -209,7 +345,7 @@ internal static class StaffCommands
                     Note = r.GetValue(note) ?? "",
                 },
             };
-            await ShowTherapist(ctx, await ctx.Staff.AddRosterExceptionAsync(request, ctx.Call(ct)), ct);
+            await ShowChange(ctx, ctx.Staff.AddRosterExceptionAsync(request, ctx.Call(ct)), ct);
         }));
         return command;
     }

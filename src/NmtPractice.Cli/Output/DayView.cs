@@ -105,4 +105,29 @@ public static class DayView
         console.Write(chart);
         console.Write(new Markup($"[grey]{appointments.Count} appointment(s)[/]\n"));
     }
+
+    /// <summary>The therapists of the day (from the clinic day view): shifts, absences and how many appointments each has there.</summary>
+    public static void RenderTherapists(IAnsiConsole console, ClinicDayView view)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(view);
+        if (view.Therapists.Count == 0)
+        {
+            console.Write(new Markup("[grey]No therapist rostered that day.[/]\n"));
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var h in new[] { "Therapist", "Shifts", "Absent", "Appointments", "Booked time" })
+        {
+            table.AddColumn(new TableColumn($"[bold]{h}[/]").NoWrap());
+        }
+        foreach (var t in view.Therapists)
+        {
+            var live = t.Appointments.Where(a => Summaries.Occupies(a.Status)).ToList();
+            var minutes = live.Sum(a => (int)Math.Round((Times.ToInstant(a.End) - Times.ToInstant(a.Start)).TotalMinutes));
+            table.AddRow(new Text($"{t.Name} ({t.TherapistId})"), new Text(CoverView.Spans(t.Shifts)), new Text(CoverView.Spans(t.Absent)),
+                new Text(live.Count.ToString(CultureInfo.InvariantCulture)), new Text($"{minutes} min"));
+        }
+        console.Write(table);
+    }
 }
