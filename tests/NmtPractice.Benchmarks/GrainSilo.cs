@@ -35,14 +35,16 @@ public sealed class GrainSilo : IAsyncDisposable
     /// </summary>
     public static bool UseBinaryStorageSerializer { get; set; }
 
-    public static async Task<GrainSilo> StartAsync(string connectionString, bool tracing, CancellationToken ct)
+    /// <param name="serviceId">Grain state is stored per service id: the reports benchmark reads the chain the server's
+    /// seed command stored under the server's own service id.</param>
+    public static async Task<GrainSilo> StartAsync(string connectionString, bool tracing, CancellationToken ct, string serviceId = ServiceId)
     {
         var builder = Host.CreateApplicationBuilder([]);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: ServiceId, clusterId: "nmt-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: serviceId, clusterId: "nmt-bench-" + Guid.NewGuid().ToString("N")[..8]);
             silo.AddNmtPractice(connectionString);
             if (UseBinaryStorageSerializer)
             {

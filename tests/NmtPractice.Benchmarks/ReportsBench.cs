@@ -166,9 +166,14 @@ public static class ReportsBench
         var quarter = (From: quarterStart, To: quarterStart.PlusMonths(3).PlusDays(-1));
         log($"Ledger: {total:N0} appointments, {rooms} rooms in {clinicIds.Length} clinics; month {month.From:yyyy-MM-dd}..{month.To:yyyy-MM-dd}, quarter {quarter.From:yyyy-MM-dd}..{quarter.To:yyyy-MM-dd}");
 
-        await using var silo = await GrainSilo.StartAsync(connectionString, tracing: false, ct);
+        // The server's service id: grain state (the seeded clinics) is stored per service id.
+        await using var silo = await GrainSilo.StartAsync(connectionString, tracing: false, ct, new NmtOptions().ServiceId);
         var reports = silo.Grains.GetGrain<IReportGrain>(0);
         var clinics = (await Task.WhenAll(clinicIds.Select(id => silo.Grains.GetGrain<IClinicGrain>(Keys.Clinic(id)).Get()))).OfType<Clinic>().ToArray();
+        if (clinics.Length != clinicIds.Length)
+        {
+            throw new InvalidOperationException($"Only {clinics.Length} of the {clinicIds.Length} clinics in report_clinics are in grain storage (seeded under another service id?).");
+        }
 
         await using var load = await BackgroundLoad.StartAsync(connectionString, zones, today, o.BookingRate, o.BookingCallers, ct);
         var loadAverageStart = CpuSample.LoadAverage();
