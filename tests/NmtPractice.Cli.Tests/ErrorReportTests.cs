@@ -32,6 +32,30 @@ public sealed class ErrorReportTests
         Assert.Equal(exitCode, ErrorReport.From(new RpcException(new Grpc.Core.Status(code, "x"))).ExitCode);
     }
 
+    [Fact]
+    public void A_roster_change_that_would_strand_bookings_lists_them_and_the_way_out()
+    {
+        var status = new RpcStatus { Code = (int)Code.FailedPrecondition, Message = "Therapist anna has 2 booked appointment(s) ..." };
+        status.Details.Add(Any.Pack(new ErrorInfo { Reason = "WOULD_STRAND_BOOKINGS", Domain = "nmt.practice", Metadata = { ["field"] = "stranded_policy", ["appointment_ids"] = "a1,a2" } }));
+        status.Details.Add(Any.Pack(new PreconditionFailure
+        {
+            Violations =
+            {
+                new PreconditionFailure.Types.Violation { Type = "WOULD_STRAND_BOOKINGS", Subject = "appointments/a1" },
+                new PreconditionFailure.Types.Violation { Type = "WOULD_STRAND_BOOKINGS", Subject = "appointments/a2" },
+            },
+        }));
+
+        var report = ErrorReport.From(status.ToRpcException());
+
+        Assert.Equal(4, report.ExitCode);
+        var text = report.ToText();
+        Assert.Contains("error: WOULD_STRAND_BOOKINGS (FAILED_PRECONDITION)", text, StringComparison.Ordinal);
+        Assert.Contains("  appointments:\n    a1\n    a2\n", text, StringComparison.Ordinal);
+        Assert.Contains("--stranded cover", text, StringComparison.Ordinal);
+        Assert.Contains("appointments/a2", report.ToJson(), StringComparison.Ordinal);
+    }
+
     private static RpcException Conflict()
     {
         var status = new RpcStatus { Code = (int)Code.FailedPrecondition, Message = "Therapist anna is busy from 10:00 to 11:00." };

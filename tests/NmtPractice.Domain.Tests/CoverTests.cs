@@ -75,35 +75,17 @@ public class CoverPlannerTests
 
     private static CoverContext Context(
         IReadOnlyList<Therapist> candidates,
-        IEnumerable<TherapistBooking>? therapistBookings = null,
+        IReadOnlyDictionary<string, IReadOnlyList<TherapistBooking>>? therapistBookings = null,
         IReadOnlyDictionary<string, IReadOnlyList<RoomBooking>>? rooms = null,
-        TravelMatrix? travel = null)
-    {
-        var booked = (therapistBookings ?? []).ToList();
-        return new CoverContext(
+        TravelMatrix? travel = null) =>
+        new(
             new Dictionary<string, Clinic> { ["c1"] = C1, ["c2"] = C2, ["far"] = Far },
             candidates,
-            (therapistId, _) => [.. booked.Where(b => Owner(b) == therapistId)],
+            (therapistId, _) => therapistBookings?.GetValueOrDefault(therapistId) ?? [],
             (clinicId, _) => rooms?.GetValueOrDefault(clinicId) ?? [],
             travel ?? Travel(60, new TravelTime("c1", "c2", Duration.FromMinutes(20))),
             CoverContext.DefaultReach,
             Now);
-    }
-
-    // Test bookings name their therapist through this map.
-    private static readonly Dictionary<Guid, string> Owners = [];
-
-    private static string? Owner(TherapistBooking b) => Owners.GetValueOrDefault(b.AppointmentId);
-
-    private static TherapistBooking BusyAt(string therapistId, string clinicId, Interval treatment)
-    {
-        var booking = TherapistBooking(clinicId, treatment);
-        lock (Owners)
-        {
-            Owners[booking.AppointmentId] = therapistId;
-        }
-        return booking;
-    }
 
     private static Therapist Other(string id, string clinicId = "c1", IReadOnlyList<Qualification>? qualifications = null, IReadOnlyList<RosterException>? exceptions = null) =>
         Therapist(id, [Weekly(clinicId, MondayToFriday, "09:00", "17:00")], qualifications, exceptions);
@@ -133,11 +115,11 @@ public class CoverPlannerTests
         var travelling = Other("e-travelling");
         var notRostered = Therapist("f-not-rostered", [Weekly("c1", MondayToFriday, "13:00", "17:00")]);
         var free = Other("z-free");
-        var bookings = new[]
+        var bookings = new Dictionary<string, IReadOnlyList<TherapistBooking>>
         {
-            BusyAt("d-busy", "c1", Span(Monday, "10:30", "11:30")),
+            ["d-busy"] = [TherapistBooking("c1", Span(Monday, "10:30", "11:30"))],
             // Just before, at another clinic 20 minutes away: no time to travel.
-            BusyAt("e-travelling", "c2", Span(Monday, "09:00", "09:50")),
+            ["e-travelling"] = [TherapistBooking("c2", Span(Monday, "09:00", "09:50"))],
         };
 
         var proposal = Assert.Single(CoverPlanner.Propose([a], Context([unqualified, expired, onLeave, busy, travelling, notRostered, free], bookings)));

@@ -13,7 +13,7 @@ namespace NmtPractice.Cli.Output;
 public sealed record ErrorReport(int ExitCode, RpcStatus Status)
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default
-        .WithTypeRegistry(TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor, Alternatives.Descriptor, RetryInfo.Descriptor))
+        .WithTypeRegistry(TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor, Alternatives.Descriptor, RetryInfo.Descriptor, PreconditionFailure.Descriptor))
         .WithFormatDefaultValues(false));
 
     public StatusCode Code => (StatusCode)Status.Code;
@@ -83,6 +83,18 @@ public sealed record ErrorReport(int ExitCode, RpcStatus Status)
         else if (info is not null && info.Metadata.TryGetValue("field", out var field) && field.Length > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"  field: {field}").Append('\n');
+        }
+        if (Detail<PreconditionFailure>() is { Violations.Count: > 0 } failure)
+        {
+            text.Append("  appointments:").Append('\n');
+            foreach (var v in failure.Violations)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    {v.Subject.Replace("appointments/", "", StringComparison.Ordinal)}").Append('\n');
+            }
+            if (info?.Reason == "WOULD_STRAND_BOOKINGS")
+            {
+                text.Append("  (with --stranded cancel they are cancelled; with --stranded cover a cover plan is proposed)").Append('\n');
+            }
         }
         if (alternatives is not null)
         {
