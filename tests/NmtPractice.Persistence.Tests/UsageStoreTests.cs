@@ -159,8 +159,12 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         var random = new Random(4242);
         var live = new List<AppointmentRecord>();
 
-        // Days around London's and New York's spring changes; starts on a 15-minute grid through the whole day.
-        var days = new[] { new LocalDate(2026, 3, 7), new LocalDate(2026, 3, 8), new LocalDate(2026, 3, 28), new LocalDate(2026, 3, 29), new LocalDate(2026, 3, 31) };
+        // Days around London's and New York's clock changes; starts on a 15-minute grid through the whole day.
+        var days = new[]
+        {
+            new LocalDate(2026, 3, 7), new LocalDate(2026, 3, 8), new LocalDate(2026, 3, 28), new LocalDate(2026, 3, 29),
+            new LocalDate(2026, 3, 31), new LocalDate(2026, 10, 25), new LocalDate(2026, 11, 1),
+        };
         for (var round = 0; round < 6; round++)
         {
             var batch = new List<NewAppointment>();
@@ -234,6 +238,28 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         await AssertExactAsync(store, Clinics);
         var all = await store.RoomDaysAsync(Clinics, new LocalDate(2026, 3, 1), new LocalDate(2026, 4, 1));
         Assert.True(all.Sum(r => r.Appointments) > 20, "the random walk should leave a fair number of occupying appointments");
+    }
+
+    [Fact]
+    public async Task A_bulk_load_with_capture_off_is_counted_by_a_rebuild()
+    {
+        await using var ds = await FreshDatabaseAsync();
+        var store = new UsageStore(ds);
+        var ledger = new AppointmentLedger(ds);
+        await store.RegisterClinicAsync("lon", London);
+        var day = new LocalDate(2026, 6, 1);
+        var nine = Local(London, 2026, 6, 1, 9, 0);
+        await ledger.InsertAsync(Appt("lon", "r1", "t1", "c1", nine, 60, 15), Now);
+
+        await store.SetCaptureEnabledAsync(false);
+        var batch = Enumerable.Range(1, 8).Select(i => Appt("lon", "r1", "t1", "c" + i, nine + Duration.FromHours(i + 1), 45, 15)).ToList();
+        Assert.All(await ledger.InsertManyAsync(batch, Now), r => Assert.Equal(LedgerWriteKind.Inserted, r.Kind));
+        await store.SetCaptureEnabledAsync(true);
+        Assert.Equal(1, (await store.RoomDaysAsync(["lon"], day, day)).Single().Appointments);
+
+        Assert.Equal(9, await store.RebuildAsync());
+        Assert.Equal([new RoomDayUsage("lon", "r1", day, 60 + (8 * 45), 9 * 15, 9)], await store.RoomDaysAsync(["lon"], day, day));
+        await AssertExactAsync(store, ["lon"]);
     }
 
     [Fact]
