@@ -94,6 +94,21 @@ public sealed class SeedChainTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public void Seed_options_are_read_from_the_command_line_and_the_rest_is_left_for_the_server()
+    {
+        var (options, rest) = SeedOptions.Parse(["--clinics", "3", "--appointments=5000", "--data-dir", "d", "--seed", "9", "--Nmt:SiloPort=0"]);
+
+        Assert.Equal(3, options.Clinics);
+        Assert.Equal(5000, options.Appointments);
+        Assert.Equal(9, options.Seed);
+        Assert.Equal(500, options.Therapists);
+        Assert.Equal(["--data-dir", "d", "--Nmt:SiloPort=0"], rest);
+        Assert.Contains("--rooms", Assert.Throws<ArgumentException>(() => SeedOptions.Parse(["--rooms", "none"])).Message, StringComparison.Ordinal);
+        Assert.Contains("--future-days", Assert.Throws<ArgumentException>(() => SeedOptions.Parse(["--days", "10", "--future-days", "20"])).Message, StringComparison.Ordinal);
+        Assert.Contains("--therapists", Assert.Throws<ArgumentException>(() => SeedOptions.Parse(["--clinics", "5", "--therapists", "4"])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Seed_loads_the_chain_through_the_grains_and_the_ledger_and_reports_match_the_ledger()
     {
         var database = await postgres.CreateDatabaseAsync("seed");
