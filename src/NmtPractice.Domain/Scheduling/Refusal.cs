@@ -35,6 +35,12 @@ public enum RefusalReason
     Concurrency,
     /// <summary>A booking with the same request id is being decided right now; retry shortly to get its result.</summary>
     RequestInProgress,
+    /// <summary>The caller's role or scope does not allow the operation.</summary>
+    NotAllowed,
+    /// <summary>The client was erased on request; the id stays reserved.</summary>
+    Erased,
+    /// <summary>The client still has appointments to come (held, booked or arrived); cancel them first.</summary>
+    ActiveAppointments,
 }
 
 /// <summary>A refusal: the reason, a message a front desk can read, the offending field where there is one, and alternatives for a conflict.</summary>
@@ -80,6 +86,9 @@ public static class RefusalCodes
         RefusalReason.InvalidTransition => "INVALID_STATUS_TRANSITION",
         RefusalReason.Concurrency => "CONCURRENT_CHANGE",
         RefusalReason.RequestInProgress => "REQUEST_IN_PROGRESS",
+        RefusalReason.NotAllowed => "PERMISSION_DENIED",
+        RefusalReason.Erased => "CLIENT_ERASED",
+        RefusalReason.ActiveAppointments => "CLIENT_HAS_ACTIVE_APPOINTMENTS",
         _ => "UNKNOWN",
     };
 }

@@ -16,6 +16,10 @@ public sealed class ClientGrain(
         {
             return Refusal.Invalid("client_id", $"The client id '{client.Id}' does not match '{ClientId}'.");
         }
+        if (state.State.ErasedAt is not null)
+        {
+            return Erased();
+        }
         if (state.State.Client is not null)
         {
             return new Refusal(RefusalReason.AlreadyExists, $"Client {ClientId} already exists.", "client_id");
@@ -27,6 +31,10 @@ public sealed class ClientGrain(
 
     async Task<Result<Client>> IClientGrain.Update(Client client)
     {
+        if (state.State.ErasedAt is not null)
+        {
+            return Erased();
+        }
         if (state.State.Client is null)
         {
             return Refusal.NotFound("client_id", $"Client {ClientId} does not exist.");
@@ -35,6 +43,24 @@ public sealed class ClientGrain(
             ? Refusal.Invalid("client_id", $"The client id '{client.Id}' does not match '{ClientId}'.")
             : await Store(client);
     }
+
+    async Task<bool> IClientGrain.Erase()
+    {
+        if (state.State.ErasedAt is not null)
+        {
+            return true;
+        }
+        if (state.State.Client is null)
+        {
+            return false;
+        }
+        state.State.Client = null;
+        state.State.ErasedAt = clock.GetCurrentInstant();
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    private Refusal Erased() => new(RefusalReason.Erased, $"Client {ClientId} was erased on request; the id cannot be used again.", "client_id");
 
     private async Task<Result<Client>> Store(Client client)
     {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using NmtPractice.Grains.Config;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.OrleansAdoNet;
+using NmtPractice.Persistence.Records;
+using NmtPractice.Grains.Records;
 using Npgsql;
 using Orleans.Hosting;
 using Orleans.Serialization;
@@ -36,6 +38,9 @@ public static class NmtSilo
         services.TryAddSingleton<AppointmentLedger>();
         services.TryAddSingleton<ClientDirectory>();
         services.TryAddSingleton<LedgerWriter>();
+        services.TryAddSingleton<ClientRecordStore>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<AuditTrail>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
         services.AddHostedService<HoldSweeper>();
