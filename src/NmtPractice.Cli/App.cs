@@ -38,7 +38,8 @@ public sealed class App
             .Concat(StaffCommands.Create(this))
             .Concat(ClientCommands.Create(this))
             .Concat(BookingCommands.Create(this))
-            .Concat(ScheduleCommands.Create(this)))
+            .Concat(ScheduleCommands.Create(this))
+            .Concat(RecordCommands.Create(this)))
         {
             Root.Add(command);
         }
