@@ -1,4 +1,6 @@
+using NmtPractice.Grains.Records;
 using NmtPractice.Persistence;
+using NmtPractice.Persistence.Records;
 
 namespace NmtPractice.Grains.Config;
 
@@ -6,6 +8,7 @@ namespace NmtPractice.Grains.Config;
 public sealed class ClientGrain(
     [PersistentState("client", StorageNames.Grains)] IPersistentState<ClientState> state,
     ClientDirectory directory,
+    AuditTrail audit,
     IClock clock) : Grain, IClientGrain
 {
     private string ClientId => Keys.IdOf(this);
@@ -24,7 +27,7 @@ public sealed class ClientGrain(
         {
             return new Refusal(RefusalReason.AlreadyExists, $"Client {ClientId} already exists.", "client_id");
         }
-        return await Store(client);
+        return await Store(client, "client.register");
     }
 
     Task<Client?> IClientGrain.Get() => Task.FromResult(state.State.Client);
@@ -41,7 +44,7 @@ public sealed class ClientGrain(
         }
         return client.Id != ClientId
             ? Refusal.Invalid("client_id", $"The client id '{client.Id}' does not match '{ClientId}'.")
-            : await Store(client);
+            : await Store(client, "client.update");
     }
 
     async Task<bool> IClientGrain.Erase()
@@ -62,7 +65,7 @@ public sealed class ClientGrain(
 
     private Refusal Erased() => new(RefusalReason.Erased, $"Client {ClientId} was erased on request; the id cannot be used again.", "client_id");
 
-    private async Task<Result<Client>> Store(Client client)
+    private async Task<Result<Client>> Store(Client client, string action)
     {
         if (ConfigValidation.Client(client) is { } refusal)
         {
@@ -71,6 +74,7 @@ public sealed class ClientGrain(
         state.State.Client = client;
         await state.WriteStateAsync();
         await directory.UpsertAsync(client, clock.GetCurrentInstant());
+        await audit.Write(AuditTrail.Entry(action, "client", ClientId, null, ClientId, null, AuditOutcomes.Ok));
         return Result<Client>.Ok(client);
     }
 }
