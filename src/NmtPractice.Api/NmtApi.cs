@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using NmtPractice.Api.Grpc;
+using NmtPractice.Api.Security;
 
 namespace NmtPractice.Api;
 
@@ -17,6 +19,8 @@ public static class NmtApi
             o.MaxReceiveMessageSize = 4 * 1024 * 1024;
             o.EnableDetailedErrors = false;
         });
+        // The caller seam of the record and audit services (a header stand-in until token authentication replaces it).
+        services.TryAddSingleton<ICallerAccessor, HeaderCallerAccessor>();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks();
         return services;
@@ -30,6 +34,8 @@ public static class NmtApi
         endpoints.MapGrpcService<ClientGrpcService>();
         endpoints.MapGrpcService<BookingGrpcService>();
         endpoints.MapGrpcService<ReportGrpcService>();
+        endpoints.MapGrpcService<ClientRecordGrpcService>();
+        endpoints.MapGrpcService<AuditGrpcService>();
         MapOperations(endpoints);
         return endpoints;
     }

@@ -39,7 +39,8 @@ public sealed class App
             .Concat(ClientCommands.Create(this))
             .Concat(BookingCommands.Create(this))
             .Concat(ScheduleCommands.Create(this))
-            .Concat(ReportCommands.Create(this)))
+            .Concat(ReportCommands.Create(this))
+            .Concat(RecordCommands.Create(this)))
         {
             Root.Add(command);
         }

@@ -28,6 +28,8 @@ public sealed class CliContext(Uri server, bool json, TimeSpan timeout, TextWrit
     public ClientService.ClientServiceClient Clients => new(Channel);
     public BookingService.BookingServiceClient Bookings => new(Channel);
     public ReportService.ReportServiceClient Reports => new(Channel);
+    public ClientRecordService.ClientRecordServiceClient Records => new(Channel);
+    public AuditService.AuditServiceClient Audit => new(Channel);
 
     /// <summary>Every call gets the deadline from --timeout and the command's cancellation.</summary>
     public CallOptions Call(CancellationToken ct) => new(deadline: DateTime.UtcNow.Add(timeout), cancellationToken: ct);

@@ -36,6 +36,10 @@ public sealed class ApiServerFixture(IMessageSink sink) : IAsyncLifetime, IApiEn
 
     public BookingService.BookingServiceClient Bookings => new(Channel);
 
+    public ClientRecordService.ClientRecordServiceClient Records => new(Channel);
+
+    public AuditService.AuditServiceClient Audit => new(Channel);
+
     public async Task InitializeAsync()
     {
         await _postgres.InitializeAsync();
@@ -48,6 +52,8 @@ public sealed class ApiServerFixture(IMessageSink sink) : IAsyncLifetime, IApiEn
                 "--Nmt:SiloPort=0",
                 "--Nmt:GatewayPort=0",
                 "--Logging:LogLevel:Default=Warning",
+                // The record and audit services read the caller from x-nmt-* headers (a test stand-in for tokens).
+                "--Nmt:Auth:TrustHeaders=true",
             ],
             services => services.AddSingleton<IClock>(Clock));
         Channel = GrpcChannel.ForAddress(Server.Urls[0]);

@@ -48,6 +48,7 @@ public static class ApiErrors
             RefusalReason.NotFound => Code.NotFound,
             RefusalReason.AlreadyExists => Code.AlreadyExists,
             RefusalReason.Concurrency => Code.Aborted,
+            RefusalReason.NotAllowed => Code.PermissionDenied,
             _ => Code.FailedPrecondition,
         };
         var status = new RpcStatus { Code = (int)code, Message = refusal.Message };

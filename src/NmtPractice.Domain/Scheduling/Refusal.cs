@@ -37,6 +37,12 @@ public enum RefusalReason
     RequestInProgress,
     /// <summary>A roster change or absence would leave booked appointments outside rostered time; <see cref="Refusal.Appointments"/> lists them.</summary>
     WouldStrandBookings,
+    /// <summary>The caller's role or scope does not allow the operation.</summary>
+    NotAllowed,
+    /// <summary>The client was erased on request; the id stays reserved.</summary>
+    Erased,
+    /// <summary>The client still has appointments to come (held, booked or arrived); cancel them first.</summary>
+    ActiveAppointments,
 }
 
 /// <summary>A refusal: the reason, a message a front desk can read, the offending field where there is one, and alternatives for a conflict.</summary>
@@ -86,6 +92,9 @@ public static class RefusalCodes
         RefusalReason.Concurrency => "CONCURRENT_CHANGE",
         RefusalReason.RequestInProgress => "REQUEST_IN_PROGRESS",
         RefusalReason.WouldStrandBookings => "WOULD_STRAND_BOOKINGS",
+        RefusalReason.NotAllowed => "PERMISSION_DENIED",
+        RefusalReason.Erased => "CLIENT_ERASED",
+        RefusalReason.ActiveAppointments => "CLIENT_HAS_ACTIVE_APPOINTMENTS",
         _ => "UNKNOWN",
     };
 }

@@ -1,4 +1,5 @@
 using NmtPractice.Grains.Calendars;
+using NmtPractice.Grains.Records;
 using NmtPractice.Persistence;
 
 namespace NmtPractice.Grains.Booking;
@@ -7,7 +8,7 @@ namespace NmtPractice.Grains.Booking;
 /// One appointment's lifecycle. The ledger row is the state: each operation reads it, checks the transition with
 /// <see cref="AppointmentLifecycle"/>, writes it with an optimistic version check, and tells the calendars.
 /// </summary>
-public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : Grain, IAppointmentGrain
+public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, AuditTrail audit) : Grain, IAppointmentGrain
 {
     private Guid Id => this.GetPrimaryKey();
 
@@ -60,6 +61,7 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
         if (result.Value is { } updated)
         {
             await Tell(clinic, updated, current);
+            await audit.BookingChanged(AuditAction(to), updated);
         }
         return result;
     }
@@ -147,9 +149,20 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
         if (result.Value is { } moved)
         {
             await Tell(oldClinic, clinic, moved, current);
+            await audit.BookingChanged("booking.reschedule", moved);
         }
         return result;
     }
+
+    private static string AuditAction(AppointmentStatus to) => to switch
+    {
+        AppointmentStatus.Booked => "booking.confirm",
+        AppointmentStatus.Arrived => "booking.checkin",
+        AppointmentStatus.Fulfilled => "booking.complete",
+        AppointmentStatus.NoShow => "booking.noshow",
+        AppointmentStatus.Cancelled => "booking.cancel",
+        _ => "booking.change",
+    };
 
     private Task Tell(Clinic clinic, AppointmentRecord updated, AppointmentRecord before) => Tell(clinic, clinic, updated, before);
 

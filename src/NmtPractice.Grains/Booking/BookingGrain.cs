@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NmtPractice.Grains.Calendars;
 using NmtPractice.Grains.Infrastructure;
+using NmtPractice.Grains.Records;
 using NmtPractice.Persistence;
 
 namespace NmtPractice.Grains.Booking;
@@ -12,7 +13,7 @@ namespace NmtPractice.Grains.Booking;
 /// releases the reservations. If it dies half-way, the reservations expire by themselves.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, ILogger<BookingGrain> logger)
+public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, AuditTrail audit, ILogger<BookingGrain> logger)
     : Grain, IBookingGrain
 {
     public const int MaxRequestIdLength = 128;
@@ -185,6 +186,7 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
                 _ = therapistDay.Commit(tentative.ReservationId);
                 _ = clientCalendar.Commit(tentative.ReservationId);
                 metrics.Bookings.Add(1);
+                await audit.BookingChanged(holdExpiresAt is null ? "booking.book" : "booking.hold", write.Record!);
                 return Result<AppointmentRecord>.Ok(write.Record!);
             case LedgerWriteKind.Duplicate:
                 await ReleaseWhere(tentative.ReservationId, (true, clinicDay), (true, therapistDay), (true, clientCalendar));

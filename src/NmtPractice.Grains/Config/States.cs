@@ -27,6 +27,8 @@ public sealed class TherapistState
 public sealed class ClientState
 {
     [Id(0)] public Client? Client { get; set; }
+    /// <summary>Set when the client was erased on request: the id stays taken, the personal data is gone.</summary>
+    [Id(1)] public Instant? ErasedAt { get; set; }
 }
 
 public static class StorageNames

@@ -5,6 +5,8 @@ using NmtPractice.Grains.Cover;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.OrleansAdoNet;
 using NmtPractice.Persistence.Reports;
+using NmtPractice.Persistence.Records;
+using NmtPractice.Grains.Records;
 using Npgsql;
 using Orleans.Hosting;
 using Orleans.Serialization;
@@ -39,6 +41,9 @@ public static class NmtSilo
         services.TryAddSingleton<ClientDirectory>();
         services.TryAddSingleton<UsageStore>();
         services.TryAddSingleton<LedgerWriter>();
+        services.TryAddSingleton<ClientRecordStore>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<AuditTrail>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
         services.AddOptions<CoverOptions>();

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using NmtPractice.Persistence.Records;
+
+namespace NmtPractice.Grains.Records;
+
+/// <summary>
+/// Writes audit rows for the grains. Record changes write theirs in their own transaction (ClientRecordStore); this
+/// service writes the rest: reads, refusals, and booking changes. Booking changes are written after the ledger commit,
+/// batched: rows that arrive while a write is in flight go together in the next one (one INSERT), and the booking
+/// waits for its row, so the API answers only once the change is audited. A failed audit write is logged and does not
+/// undo or fail the committed booking.
+/// </summary>
+public sealed class AuditTrail : IAsyncDisposable
+{
+    public const int MaxBatch = 256;
+
+    private readonly AuditLog _log;
+    private readonly ILogger<AuditTrail> _logger;
+    private readonly Channel<(AuditEntry Entry, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(AuditEntry, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public AuditTrail(AuditLog log, ILogger<AuditTrail> logger)
+    {
+        _log = log;
+        _logger = logger;
+        _loop = Task.Run(WriteLoop);
+    }
+
+    /// <summary>The wire name of a role, as audit rows record it; "system" for calls without a caller.</summary>
+    public static string RoleName(Caller? caller) => caller?.Role switch
+    {
+        null => "system",
+        Role.ChainAdmin => "chain-admin",
+        Role.ClinicManager => "clinic-manager",
+        Role.FrontDesk => "front-desk",
+        Role.Therapist => "therapist",
+        _ => "unknown",
+    };
+
+    /// <summary>An entry for the current caller (<see cref="CallerContext.Current"/>; "system" when there is none).</summary>
+    public static AuditEntry Entry(
+        string action, string targetKind, string? targetId, string? clinicId, string? clientId, Guid? appointmentId, string outcome,
+        object? detail = null)
+    {
+        var caller = CallerContext.Current;
+        return new AuditEntry(
+            caller?.Subject ?? "system", RoleName(caller), clinicId ?? SingleClinic(caller), action, targetKind, targetId, clientId,
+            appointmentId, caller?.Source, outcome, detail is null ? null : JsonSerializer.Serialize(detail));
+    }
+
+    /// <summary>Writes a row now (reads and refusals).</summary>
+    public Task Write(AuditEntry entry) => _log.AppendAsync(entry);
+
+    /// <summary>Audits a booking change of the current caller; completes once written (or its failure logged).</summary>
+    public Task BookingChanged(string action, AppointmentRecord appointment)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        var entry = Entry(action, "appointment", appointment.Id.ToString(), appointment.ClinicId, appointment.ClientId, appointment.Id, AuditOutcomes.Ok,
+            new { status = appointment.Status.ToString().ToLowerInvariant(), therapist = appointment.TherapistId, room = appointment.RoomId });
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((entry, done)))
+        {
+            _logger.LogError("Audit trail closed: {Action} of appointment {AppointmentId} not audited", action, appointment.Id);
+            done.SetResult();
+        }
+        return done.Task;
+    }
+
+    private async Task WriteLoop()
+    {
+        var batch = new List<(AuditEntry Entry, TaskCompletionSource Done)>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+            try
+            {
+                await _log.AppendManyAsync(batch.Select(b => b.Entry).ToList()).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Could not write {Count} booking audit rows", batch.Count);
+            }
+            foreach (var item in batch)
+            {
+                item.Done.TrySetResult();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private static string? SingleClinic(Caller? caller) =>
+        caller is { Role: not Role.ChainAdmin, ClinicIds.Count: 1 } ? caller.ClinicIds[0] : null;
+}
