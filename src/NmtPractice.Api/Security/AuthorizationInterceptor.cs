@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Grpc.Core.Interceptors;
+using NmtPractice.Api.Grpc;
+
+namespace NmtPractice.Api.Security;
+
+/// <summary>
+/// The outermost interceptor: every RPC except health and reflection passes <see cref="RpcGate"/> before anything else
+/// runs (even input validation), and the authenticated <see cref="Caller"/> (with the peer address as its source) is put
+/// into <see cref="CallerContext"/> so it travels with every grain call the RPC makes. Client- and bidirectional-streaming
+/// RPCs of the API are refused: no policy can see their request yet.
+/// </summary>
+public sealed class AuthorizationInterceptor(RpcGate gate, ILogger<AuthorizationInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        if (!RpcPolicies.IsOpen(Method(context)))
+        {
+            await EnterAsync(request, context);
+        }
+        return await continuation(request, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        if (!RpcPolicies.IsOpen(Method(context)))
+        {
+            await EnterAsync(request, context);
+        }
+        await continuation(request, responseStream, context);
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        RefuseStreamingUnlessOpen(context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        RefuseStreamingUnlessOpen(context);
+        await continuation(requestStream, responseStream, context);
+    }
+
+    private static string Method(ServerCallContext context) => context.Method.TrimStart('/');
+
+    private void RefuseStreamingUnlessOpen(ServerCallContext context)
+    {
+        if (!RpcPolicies.IsOpen(Method(context)))
+        {
+            throw ApiErrors.PermissionDenied(RpcGate.NoPolicy, $"{Method(context)}: streaming requests cannot be authorised.");
+        }
+    }
+
+    private async Task EnterAsync(object request, ServerCallContext context)
+    {
+        var caller = await gate.AuthenticateAsync(context.GetHttpContext(), context.Peer);
+        try
+        {
+            await gate.AuthorizeAsync(Method(context), caller, request, context.CancellationToken);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (Exception e) when (ExceptionInterceptor.IsUnavailable(e))
+        {
+            logger.LogWarning(e, "{Method}: the scope check could not reach the cluster or the database", context.Method);
+            throw ApiErrors.Unavailable("The service is temporarily unavailable (cluster or database unreachable); retry later.");
+        }
+        catch (Exception e)
+        {
+            var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+            logger.LogError(e, "{Method}: the scope check failed unexpectedly (trace id {TraceId})", context.Method, traceId);
+            throw ApiErrors.Internal(traceId);
+        }
+        CallerContext.Set(caller);
+    }
+}
