@@ -19,7 +19,8 @@ public sealed class AuthorizationInterceptor(RpcGate gate, ILogger<Authorization
         ArgumentNullException.ThrowIfNull(continuation);
         if (!RpcPolicies.IsOpen(Method(context)))
         {
-            await EnterAsync(request, context);
+            // Set here, not inside EnterAsync: an async local set in an awaited method does not flow back to its caller.
+            CallerContext.Set(await EnterAsync(request, context));
         }
         return await continuation(request, context);
     }
@@ -31,7 +32,7 @@ public sealed class AuthorizationInterceptor(RpcGate gate, ILogger<Authorization
         ArgumentNullException.ThrowIfNull(continuation);
         if (!RpcPolicies.IsOpen(Method(context)))
         {
-            await EnterAsync(request, context);
+            CallerContext.Set(await EnterAsync(request, context));
         }
         await continuation(request, responseStream, context);
     }
@@ -65,7 +66,8 @@ public sealed class AuthorizationInterceptor(RpcGate gate, ILogger<Authorization
         }
     }
 
-    private async Task EnterAsync(object request, ServerCallContext context)
+    /// <summary>The authenticated caller, once the gate let them through.</summary>
+    private async Task<Caller> EnterAsync(object request, ServerCallContext context)
     {
         var caller = await gate.AuthenticateAsync(context.GetHttpContext(), context.Peer);
         try
@@ -87,6 +89,6 @@ public sealed class AuthorizationInterceptor(RpcGate gate, ILogger<Authorization
             logger.LogError(e, "{Method}: the scope check failed unexpectedly (trace id {TraceId})", context.Method, traceId);
             throw ApiErrors.Internal(traceId);
         }
-        CallerContext.Set(caller);
+        return caller;
     }
 }
