@@ -46,6 +46,8 @@ public sealed class AppTests
     [InlineData("day --clinic soho --date 2026-12-01 --json")]
     [InlineData("therapist-week --therapist anna --from 2026-11-30 --days 14")]
     [InlineData("client-appointments --client c1 --from 2026-01-01")]
+    [InlineData("login --role front-desk --clinic soho --clinic camden --ttl 8h --data-dir .data/nmt")]
+    [InlineData("login --role therapist --therapist anna --print")]
     public void Every_documented_command_line_parses(string commandLine)
     {
         var app = new App(TextWriter.Null, TextWriter.Null, _ => null, new TestConsole());
