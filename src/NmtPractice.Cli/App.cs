@@ -30,7 +30,8 @@ public sealed class App
             "nmt: the NmtPractice command line for front desks and managers. Talks to an NmtPractice server over gRPC.\n" +
             "Times you type without an offset (2026-12-01T10:00) are read in the clinic's time zone; tables show times\n" +
             "on the clinic's clock with the zone named. Exit codes: 0 ok, 1 other error, 2 invalid input, 3 not found,\n" +
-            "4 refused by a booking rule or conflict, 5 server unavailable or too slow.")
+            "4 refused by a booking rule or conflict, 5 server unavailable or too slow, 6 not logged in or not allowed.\n" +
+            "Every call needs a token: `nmt login --role ROLE` on the server's machine, or $NMT_TOKEN.")
         {
             ServerOption, JsonOption, TimeoutOption,
         };
@@ -40,7 +41,8 @@ public sealed class App
             .Concat(BookingCommands.Create(this))
             .Concat(ScheduleCommands.Create(this))
             .Concat(ReportCommands.Create(this))
-            .Concat(RecordCommands.Create(this)))
+            .Concat(RecordCommands.Create(this))
+            .Concat(LoginCommands.Create(this, environment, stdout, stderr)))
         {
             Root.Add(command);
         }
@@ -129,7 +131,7 @@ public sealed class App
                 {
                     throw new CliUsageException("--timeout", "--timeout: give a positive number of seconds.");
                 }
-                using var context = new CliContext(uri, json, TimeSpan.FromSeconds(seconds), _stdout, _console);
+                using var context = new CliContext(uri, json, TimeSpan.FromSeconds(seconds), _stdout, _console, TokenStore.Load(_environment));
                 await body(context, result, ct);
                 return ExitCodes.Ok;
             }

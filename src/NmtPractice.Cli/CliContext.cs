@@ -6,10 +6,10 @@ using NmtPractice.Cli.Parsing;
 namespace NmtPractice.Cli;
 
 /// <summary>
-/// One invocation's connection and output: the gRPC clients, call options (deadline), request ids, a cache of clinics
-/// (for their time zones), and printing as tables or as protobuf JSON.
+/// One invocation's connection and output: the gRPC clients, call options (deadline and the bearer token), request ids,
+/// a cache of clinics (for their time zones), and printing as tables or as protobuf JSON.
 /// </summary>
-public sealed class CliContext(Uri server, bool json, TimeSpan timeout, TextWriter output, IAnsiConsole console) : IDisposable
+public sealed class CliContext(Uri server, bool json, TimeSpan timeout, TextWriter output, IAnsiConsole console, string? token = null) : IDisposable
 {
     private static readonly JsonFormatter JsonOut = new(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(true));
 
@@ -31,8 +31,12 @@ public sealed class CliContext(Uri server, bool json, TimeSpan timeout, TextWrit
     public ClientRecordService.ClientRecordServiceClient Records => new(Channel);
     public AuditService.AuditServiceClient Audit => new(Channel);
 
-    /// <summary>Every call gets the deadline from --timeout and the command's cancellation.</summary>
-    public CallOptions Call(CancellationToken ct) => new(deadline: DateTime.UtcNow.Add(timeout), cancellationToken: ct);
+    /// <summary>The token sent as <c>authorization: Bearer</c> with every call, or null (the server will refuse).</summary>
+    public string? Token { get; } = token;
+
+    /// <summary>Every call gets the deadline from --timeout, the command's cancellation and the bearer token.</summary>
+    public CallOptions Call(CancellationToken ct) =>
+        new(headers: Token is null ? null : new Metadata { { "authorization", "Bearer " + Token } }, deadline: DateTime.UtcNow.Add(timeout), cancellationToken: ct);
 
     /// <summary>The idempotency key: the one given with --request-id, else a new GUID.</summary>
     public static string RequestId(string? given) => string.IsNullOrWhiteSpace(given) ? Guid.NewGuid().ToString("N") : given.Trim();

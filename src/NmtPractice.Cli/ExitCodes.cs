@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int Refused = 4;
     /// <summary>The server cannot be reached or did not answer in time: UNAVAILABLE, DEADLINE_EXCEEDED.</summary>
     public const int Unavailable = 5;
+    /// <summary>Not logged in (UNAUTHENTICATED: no token, or an expired or invalid one) or not allowed (PERMISSION_DENIED).</summary>
+    public const int Denied = 6;
 
     public static int For(StatusCode code) => code switch
     {
@@ -22,6 +24,7 @@ public static class ExitCodes
         StatusCode.NotFound => NotFound,
         StatusCode.FailedPrecondition or StatusCode.AlreadyExists or StatusCode.Aborted => Refused,
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => Unavailable,
+        StatusCode.Unauthenticated or StatusCode.PermissionDenied => Denied,
         _ => Failure,
     };
 }

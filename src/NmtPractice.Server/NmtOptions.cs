@@ -1,3 +1,5 @@
+using NmtPractice.Api.Security;
+
 namespace NmtPractice.Server;
 
 /// <summary>
@@ -43,6 +45,12 @@ public sealed class NmtOptions
     public bool Demo { get; set; }
 
     public OtlpOptions Otlp { get; set; } = new();
+
+    /// <summary>Bearer-token validation (<c>Nmt:Auth</c>); see docs/security.md.</summary>
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>The data directory as an absolute path (relative paths are read from the working directory).</summary>
+    public string FullDataDirectory => Path.GetFullPath(DataDirectory, Environment.CurrentDirectory);
 }
 
 /// <summary>OpenTelemetry export; off unless an endpoint is set here or in OTEL_EXPORTER_OTLP_ENDPOINT.</summary>

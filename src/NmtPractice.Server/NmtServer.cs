@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
 using NmtPractice.Grains.Cover;
+using NmtPractice.Api.Security;
 using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.LocalPostgres;
@@ -195,7 +196,7 @@ public sealed class NmtServer : IAsyncDisposable
             throw new InvalidOperationException(
                 $"Role '{options.Role}' needs a shared database: set ConnectionStrings:Nmt (environment ConnectionStrings__Nmt).");
         }
-        var dataDirectory = Path.GetFullPath(options.DataDirectory, Environment.CurrentDirectory);
+        var dataDirectory = options.FullDataDirectory;
         logger.LogInformation("No ConnectionStrings:Nmt: starting the embedded PostgreSQL with data in {DataDirectory}", dataDirectory);
         var cluster = await LocalPostgresCluster.StartAsync(
             new LocalPostgresOptions
@@ -281,6 +282,11 @@ public sealed class NmtServer : IAsyncDisposable
             builder.Services.TryAddSingleton<ClientDirectory>();
         }
 
+        if (ServerRole.ServesApi(options.Role))
+        {
+            var keys = builder.Services.AddNmtAuthentication(options.Auth, embedded ? options.FullDataDirectory : null);
+            builder.Services.AddSingleton(new AuthenticationSource(keys));
+        }
         builder.Services.AddNmtApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddNmtTelemetry(options);
@@ -311,5 +317,18 @@ public sealed class NmtServer : IAsyncDisposable
             database.Host,
             database.Port,
             DataDirectory ?? "(cluster mode: the database's)");
+        if (App.Services.GetService<AuthenticationSource>() is { } auth)
+        {
+            logger.LogInformation("Bearer tokens are validated with {KeySource}", auth.Description);
+            if (_embedded is not null)
+            {
+                logger.LogInformation(
+                    "Every call needs a token: on this machine, `nmt login --role chain-admin --data-dir {DataDirectory}` mints one (docs/security.md)",
+                    Options.FullDataDirectory);
+            }
+        }
     }
+
+    /// <summary>Where the gateway's token keys come from, for the start-up log.</summary>
+    private sealed record AuthenticationSource(string Description);
 }

@@ -9,7 +9,8 @@ namespace NmtPractice.Api.Tests;
 /// <summary>
 /// The real server (silo + gateway, ADO.NET clustering) in this process on a fresh migrated database of the shared
 /// private PostgreSQL, Kestrel on 127.0.0.1 with a free port, and HTTP/2 gRPC clients. Time comes from an
-/// <see cref="AdjustableClock"/> registered before the silo's own clock.
+/// <see cref="AdjustableClock"/> registered before the silo's own clock. The server validates tokens signed with
+/// <see cref="SigningKey"/>; the clients call as chain-admin.
 /// </summary>
 public sealed class ApiServerFixture(IMessageSink sink) : IAsyncLifetime, IApiEndpoint
 {
@@ -24,17 +25,27 @@ public sealed class ApiServerFixture(IMessageSink sink) : IAsyncLifetime, IApiEn
 
     public NmtServer Server { get; private set; } = null!;
 
+    /// <summary>The raw channel (no token): health and reflection, or <see cref="InvokerFor"/> with a token.</summary>
     public GrpcChannel Channel { get; private set; } = null!;
+
+    /// <summary>The key the server validates tokens with (<c>Nmt:Auth:SigningKey</c>).</summary>
+    public byte[] SigningKey { get; } = TestTokens.NewKey();
+
+    /// <summary>Calls as chain-admin: what the clients below use.</summary>
+    public CallInvoker Invoker { get; private set; } = null!;
+
+    /// <summary>Calls with <paramref name="token"/> (none when null).</summary>
+    public CallInvoker InvokerFor(string? token) => Channel.WithToken(token);
 
     public string ConnectionString { get; private set; } = "";
 
-    public ClinicService.ClinicServiceClient Clinics => new(Channel);
+    public ClinicService.ClinicServiceClient Clinics => new(Invoker);
 
-    public StaffService.StaffServiceClient Staff => new(Channel);
+    public StaffService.StaffServiceClient Staff => new(Invoker);
 
-    public ClientService.ClientServiceClient Clients => new(Channel);
+    public ClientService.ClientServiceClient Clients => new(Invoker);
 
-    public BookingService.BookingServiceClient Bookings => new(Channel);
+    public BookingService.BookingServiceClient Bookings => new(Invoker);
 
     public ClientRecordService.ClientRecordServiceClient Records => new(Channel);
 
@@ -52,11 +63,11 @@ public sealed class ApiServerFixture(IMessageSink sink) : IAsyncLifetime, IApiEn
                 "--Nmt:SiloPort=0",
                 "--Nmt:GatewayPort=0",
                 "--Logging:LogLevel:Default=Warning",
-                // The record and audit services read the caller from x-nmt-* headers (a test stand-in for tokens).
-                "--Nmt:Auth:TrustHeaders=true",
+                TestTokens.KeyArgument(SigningKey),
             ],
             services => services.AddSingleton<IClock>(Clock));
         Channel = GrpcChannel.ForAddress(Server.Urls[0]);
+        Invoker = Channel.WithToken(TestTokens.Admin(SigningKey));
     }
 
     public async Task DisposeAsync()

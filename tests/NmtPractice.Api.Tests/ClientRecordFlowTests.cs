@@ -4,24 +4,13 @@ namespace NmtPractice.Api.Tests;
 
 /// <summary>
 /// The clinical record end to end over gRPC: intake, draft, sign, amend, progress, the audit trail of every access,
-/// roles refused, and erasure. Callers are given in x-nmt-* headers (the fixture trusts them; tokens replace them).
+/// roles refused, and erasure. Each call carries the bearer token of its caller.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class ClientRecordFlowTests(ApiServerFixture api)
 {
-    private static Metadata As(string subject, string role, string? clinic = null, string? therapist = null)
-    {
-        var headers = new Metadata { { "x-nmt-subject", subject }, { "x-nmt-role", role } };
-        if (clinic is not null)
-        {
-            headers.Add("x-nmt-clinic", clinic);
-        }
-        if (therapist is not null)
-        {
-            headers.Add("x-nmt-therapist", therapist);
-        }
-        return headers;
-    }
+    private Metadata As(string subject, string role, string? clinic = null, string? therapist = null) =>
+        new() { { "authorization", "Bearer " + TestTokens.Mint(api.SigningKey, role, clinic is null ? null : [clinic], therapist, subject) } };
 
     private static NoteContent Content(int before, int? after)
     {
@@ -89,7 +78,8 @@ public sealed class ClientRecordFlowTests(ApiServerFixture api)
         Assert.Equal((true, false, null, 0, 1), (desk.ContraindicationFlag, desk.Clinical, desk.Intake, desk.Notes.Count, desk.Consents.Count));
         var denied = await Assert.ThrowsAsync<RpcException>(async () =>
             await api.Records.GetNoteAsync(new GetNoteRequest { ClientId = client.ClientId, NoteId = draft.NoteId }, otherTherapist));
-        Assert.Equal((StatusCode.PermissionDenied, "PERMISSION_DENIED"), (denied.StatusCode, denied.Detail<ErrorInfo>()!.Reason));
+        // Refused at the gate (not this therapist's client), before the record grain: the gate audits the attempt.
+        Assert.Equal((StatusCode.PermissionDenied, "OUT_OF_SCOPE"), (denied.StatusCode, denied.Detail<ErrorInfo>()!.Reason));
         Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(async () =>
             await api.Records.ListNotesAsync(new ListNotesRequest { ClientId = client.ClientId }, manager))).StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(async () =>
@@ -108,10 +98,9 @@ public sealed class ClientRecordFlowTests(ApiServerFixture api)
         while (token.Length > 0);
         Assert.Equal(
             [
-                ("system", "booking.book", "ok"), ("front-desk", "consent.record", "ok"), ("therapist", "intake.update", "ok"), ("therapist", "note.create", "ok"),
+                ("chain-admin", "booking.book", "ok"), ("front-desk", "consent.record", "ok"), ("therapist", "intake.update", "ok"), ("therapist", "note.create", "ok"),
                 ("therapist", "note.update", "ok"), ("therapist", "note.sign", "ok"), ("therapist", "note.update", "refused"), ("therapist", "note.amend", "ok"),
-                ("therapist", "note.read", "ok"), ("therapist", "progress.read", "ok"), ("front-desk", "record.read", "ok"), ("therapist", "note.read", "denied"),
-                ("clinic-manager", "note.list", "denied"),
+                ("therapist", "note.read", "ok"), ("therapist", "progress.read", "ok"), ("front-desk", "record.read", "ok"),
                 // Reading a client's audit trail is itself an access of the client's record: one row per page read.
                 ("clinic-manager", "audit.query", "ok"), ("clinic-manager", "audit.query", "ok"), ("clinic-manager", "audit.query", "ok"),
             ],
@@ -144,20 +133,34 @@ public sealed class ClientRecordFlowTests(ApiServerFixture api)
         var tail = await api.Audit.QueryAuditAsync(new QueryAuditRequest { ClientId = client.ClientId, Action = "client.erase" }, admin);
         Assert.Equal([("chain-admin", chain.Id("ada"), "refused"), ("chain-admin", chain.Id("ada"), "ok")], tail.Entries.Select(e => (e.Role, e.Actor, e.Outcome)));
         var all = await api.Audit.QueryAuditAsync(new QueryAuditRequest { ClientId = client.ClientId, PageSize = 500 }, admin);
-        Assert.Equal(("client.register", "system"), (all.Entries[0].Action, all.Entries[0].Role));
+        // Attempts the gate refused are in the trail too, without a clinic (for chain admins to review).
+        Assert.Equal(
+            [(chain.Id("otto"), "therapist", "gateway.GetNote", "denied"), (chain.Id("mia"), "clinic-manager", "gateway.ListNotes", "denied")],
+            all.Entries.Where(e => e.Action.StartsWith("gateway.", StringComparison.Ordinal)).Select(e => (e.Actor, e.Role, e.Action, e.Outcome)));
+        Assert.Equal(("client.register", "chain-admin"), (all.Entries[0].Action, all.Entries[0].Role));
         Assert.True(all.Entries.Count > entries.Count);
     }
 
     [Fact]
     public async Task Bad_record_requests_are_clear_errors()
     {
-        var therapist = As("t", "therapist", "k", "t");
+        // A therapist with a client of theirs, so that the gate lets the calls through to the input checks.
+        var chain = new ApiChain(api, "recbad" + Guid.NewGuid().ToString("N")[..6]);
+        await chain.CreateClinicAsync();
+        await chain.CreateTherapistAsync();
+        var client = await chain.RegisterClientAsync("bea");
+        await api.Bookings.BookAsync(new BookRequest
+        {
+            RequestId = ApiChain.NewRequestId(), ClinicId = chain.ClinicId, ServiceId = ApiChain.FollowUp, ClientId = client.ClientId,
+            TherapistId = chain.TherapistId, Start = ApiChain.At(chain.Date(3), 10),
+        });
+        var therapist = As("t", "therapist", chain.ClinicId, chain.TherapistId);
         var badId = await Assert.ThrowsAsync<RpcException>(async () =>
-            await api.Records.GetNoteAsync(new GetNoteRequest { ClientId = "c", NoteId = "not-a-uuid" }, therapist));
+            await api.Records.GetNoteAsync(new GetNoteRequest { ClientId = client.ClientId, NoteId = "not-a-uuid" }, therapist));
         Assert.Equal((StatusCode.InvalidArgument, "note_id"), (badId.StatusCode, badId.ViolatedFields().Single()));
         var badSide = await Assert.ThrowsAsync<RpcException>(async () => await api.Records.CreateNoteAsync(new CreateNoteRequest
         {
-            ClientId = "c", AppointmentId = Guid.NewGuid().ToString(),
+            ClientId = client.ClientId, AppointmentId = Guid.NewGuid().ToString(),
             Content = new NoteContent { Complaint = "x", TriggerPoints = { new TriggerPoint { Muscle = "m", Side = "up" } } },
         }, therapist));
         Assert.Equal("content.trigger_points[0].side", badSide.ViolatedFields().Single());

@@ -24,12 +24,12 @@ public sealed class ClusterProcessTests(ApiServerFixture api, ITestOutputHelper 
     {
         var connectionString = await api.Postgres.CreateDatabaseAsync("procs") + ";Maximum Pool Size=20";
         var clusterId = "procs-" + Guid.NewGuid().ToString("N")[..8];
-        await using var cluster = new ProcessCluster(output);
+        await using var cluster = new ProcessCluster(output, api.SigningKey);
         var siloA = cluster.Start("silo-a", connectionString, clusterId, "silo");
         var siloB = cluster.Start("silo-b", connectionString, clusterId, "silo");
         var gateway = cluster.Start("gateway", connectionString, clusterId, "gateway");
         await cluster.WaitServingAsync(siloA, siloB, gateway);
-        var endpoint = new Endpoint(gateway.Channel);
+        var endpoint = new Endpoint(gateway.Invoker);
 
         var chain = new ApiChain(endpoint, "procs");
         await chain.CreateClinicAsync();
@@ -110,7 +110,7 @@ public sealed class ClusterProcessTests(ApiServerFixture api, ITestOutputHelper 
         }
     }
 
-    private sealed class Endpoint(GrpcChannel channel) : IApiEndpoint
+    private sealed class Endpoint(CallInvoker channel) : IApiEndpoint
     {
         public ClinicService.ClinicServiceClient Clinics => new(channel);
 
@@ -124,16 +124,23 @@ public sealed class ClusterProcessTests(ApiServerFixture api, ITestOutputHelper 
     }
 }
 
-/// <summary>Server processes started from the built NmtPractice.Server, each on its own free loopback ports.</summary>
-public sealed class ProcessCluster(ITestOutputHelper output) : IAsyncDisposable
+/// <summary>
+/// Server processes started from the built NmtPractice.Server, each on its own free loopback ports, validating tokens
+/// signed with <paramref name="signingKey"/>.
+/// </summary>
+public sealed class ProcessCluster(ITestOutputHelper output, byte[] signingKey) : IAsyncDisposable
 {
     private readonly List<ServerProcess> _processes = [];
 
-    public sealed class ServerProcess(string name, Process process, GrpcChannel channel)
+    public sealed class ServerProcess(string name, Process process, GrpcChannel channel, CallInvoker invoker)
     {
         public string Name => name;
 
+        /// <summary>Without a token: health and reflection.</summary>
         public GrpcChannel Channel => channel;
+
+        /// <summary>As chain-admin.</summary>
+        public CallInvoker Invoker => invoker;
 
         public Process Process => process;
 
@@ -169,6 +176,7 @@ public sealed class ProcessCluster(ITestOutputHelper output) : IAsyncDisposable
             "--Orleans:Membership:NumVotesForDeathDeclaration", "1",
             "--Orleans:Messaging:ResponseTimeout", "00:00:10",
             "--Logging:LogLevel:Default", "Warning",
+            TestTokens.KeyArgument(signingKey),
         })
         {
             info.ArgumentList.Add(arg);
@@ -178,7 +186,8 @@ public sealed class ProcessCluster(ITestOutputHelper output) : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Log(name, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(name, process, GrpcChannel.ForAddress(url));
+        var channel = GrpcChannel.ForAddress(url);
+        var server = new ServerProcess(name, process, channel, channel.WithToken(TestTokens.Admin(signingKey)));
         _processes.Add(server);
         return server;
     }

@@ -24,7 +24,7 @@ namespace NmtPractice.Api.Tests;
 [Collection(ApiCollection.Name)]
 public sealed class ReportTests(ApiServerFixture api)
 {
-    private ReportService.ReportServiceClient Reports => new(api.Channel);
+    private ReportService.ReportServiceClient Reports => new(api.Invoker);
 
     private sealed record Fixture(ApiChain Chain, LocalDate D, LocalDate NoShowDate, long DayMinutes);
 

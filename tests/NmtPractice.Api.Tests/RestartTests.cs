@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using NmtPractice.Server;
+using NmtPractice.Tokens;
 
 namespace NmtPractice.Api.Tests;
 
@@ -14,16 +15,24 @@ public sealed class RestartTests
         await WithDataDirectoryAsync(async args =>
         {
             Appointment booked;
+            string token;
             await using (var server = await NmtServer.StartAsync(args))
             {
                 Assert.StartsWith(args[1], server.DataDirectory);
-                using var channel = GrpcChannel.ForAddress(server.Urls[0]);
-                booked = await SetUpAndBookAsync(channel);
+                token = AdminToken(args[1]);
+                if (!OperatingSystem.IsWindows())
+                {
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SigningKeyFile.PathIn(args[1])));
+                }
+                using var raw = GrpcChannel.ForAddress(server.Urls[0]);
+                booked = await SetUpAndBookAsync(raw.WithToken(token));
             }
 
+            // The key file is reused: a token minted before the restart is still good.
             await using (var server = await NmtServer.StartAsync(args))
             {
-                using var channel = GrpcChannel.ForAddress(server.Urls[0]);
+                using var raw = GrpcChannel.ForAddress(server.Urls[0]);
+                var channel = raw.WithToken(token);
                 var bookings = new BookingService.BookingServiceClient(channel);
                 Assert.Equal(booked, await bookings.GetAppointmentAsync(new GetAppointmentRequest { AppointmentId = booked.AppointmentId }));
                 var listed = await bookings.ListClientAppointmentsAsync(new ListClientAppointmentsRequest { ClientId = "restart-client" });
@@ -42,7 +51,8 @@ public sealed class RestartTests
             Appointment booked;
             await using (var server = await NmtServer.StartAsync(args))
             {
-                using var channel = GrpcChannel.ForAddress(server.Urls[0]);
+                using var raw = GrpcChannel.ForAddress(server.Urls[0]);
+                var channel = raw.WithToken(AdminToken(args[1]));
                 booked = await SetUpAndBookAsync(channel);
                 await new ClinicService.ClinicServiceClient(channel).UpsertRoomAsync(
                     new UpsertRoomRequest { ClinicId = ClinicId, RoomId = "r2", Name = "Room 2", Features = { "quiet" } });
@@ -50,7 +60,8 @@ public sealed class RestartTests
 
             await using (var server = await NmtServer.StartAsync(args))
             {
-                using var channel = GrpcChannel.ForAddress(server.Urls[0]);
+                using var raw = GrpcChannel.ForAddress(server.Urls[0]);
+                var channel = raw.WithToken(AdminToken(args[1]));
                 var clinic = await new ClinicService.ClinicServiceClient(channel).GetClinicAsync(new GetClinicRequest { ClinicId = ClinicId });
                 Assert.Equal(["r1", "r2"], clinic.Rooms.Select(r => r.RoomId).Order());
                 var therapist = await new StaffService.StaffServiceClient(channel).GetTherapistAsync(new GetTherapistRequest { TherapistId = "restart-therapist" });
@@ -80,7 +91,10 @@ public sealed class RestartTests
         }
     }
 
-    private static async Task<Appointment> SetUpAndBookAsync(GrpcChannel channel)
+    /// <summary>A chain-admin token signed with the key the embedded server keeps in its data directory.</summary>
+    private static string AdminToken(string dataDirectory) => TestTokens.Mint(SigningKeyFile.Read(SigningKeyFile.PathIn(dataDirectory)), NmtRoles.ChainAdmin);
+
+    private static async Task<Appointment> SetUpAndBookAsync(CallInvoker channel)
     {
         var clinic = new CreateClinicRequest
         {

@@ -116,6 +116,7 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         [
             "--ConnectionStrings:Nmt=" + database, "--urls=http://127.0.0.1:0", "--Nmt:SiloPort=0", "--Nmt:GatewayPort=0",
             "--Nmt:ClusterId=seed-" + Guid.NewGuid().ToString("N")[..8], "--Logging:LogLevel:Default=Warning",
+            TestTokens.KeyArgument(TestTokens.NewKey()),
         ]);
         var options = new SeedOptions { Clinics = 2, RoomsPerClinic = 3, Therapists = 4, Clients = 50, Appointments = 200, Days = 30, FutureDays = 7, Seed = 3 };
         var output = new StringWriter();

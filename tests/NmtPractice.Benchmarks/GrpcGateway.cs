@@ -2,10 +2,12 @@ using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using NmtPractice.Api.V1;
 using NmtPractice.Server;
+using NmtPractice.Tokens;
 using Orleans;
 
 namespace NmtPractice.Benchmarks;
@@ -17,11 +19,16 @@ namespace NmtPractice.Benchmarks;
 /// </summary>
 public sealed class GrpcGateway : IAsyncDisposable
 {
-    private GrpcGateway(NmtServer server, GrpcChannel channel)
+    private GrpcGateway(NmtServer server, GrpcChannel channel, string token)
     {
         Server = server;
         Channel = channel;
-        Bookings = new BookingService.BookingServiceClient(channel);
+        // Every call carries a chain-admin token, as a real front end carries its user's.
+        Bookings = new BookingService.BookingServiceClient(channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", "Bearer " + token);
+            return metadata;
+        }));
         Grains = server.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -36,6 +43,7 @@ public sealed class GrpcGateway : IAsyncDisposable
 
     public static async Task<GrpcGateway> StartAsync(string connectionString, CancellationToken ct)
     {
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(NmtTokens.MinKeyBytes);
         var server = await NmtServer.StartAsync(
             [
                 "--ConnectionStrings:Nmt=" + connectionString,
@@ -46,6 +54,7 @@ public sealed class GrpcGateway : IAsyncDisposable
                 "--Nmt:GatewayPort=0",
                 "--Logging:LogLevel:Default=Warning",
                 "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+                "--Nmt:Auth:SigningKey=" + Convert.ToBase64String(key),
             ],
             configureServices: null,
             ct);
@@ -55,7 +64,8 @@ public sealed class GrpcGateway : IAsyncDisposable
             {
                 HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
             });
-            return new GrpcGateway(server, channel);
+            var token = TokenMinter.Mint(key, new TokenSubject("bench", NmtRoles.ChainAdmin, []), DateTimeOffset.UtcNow, TimeSpan.FromHours(12));
+            return new GrpcGateway(server, channel, token);
         }
         catch
         {

@@ -52,6 +52,8 @@ public sealed class AppTests
     [InlineData("therapists leave add anna --from 2026-12-01T00:00 --to 2026-12-03T00:00 --stranded cancel")]
     [InlineData("cover show 0f8fad5b-d9cb-469f-a165-70867728950e")]
     [InlineData("cover apply 0f8fad5b-d9cb-469f-a165-70867728950e --appointment a1 --appointment a2")]
+    [InlineData("login --role front-desk --clinic soho --clinic camden --ttl 8h --data-dir .data/nmt")]
+    [InlineData("login --role therapist --therapist anna --print")]
     public void Every_documented_command_line_parses(string commandLine)
     {
         var app = new App(TextWriter.Null, TextWriter.Null, _ => null, new TestConsole());

@@ -24,7 +24,8 @@ public sealed class ErrorReportTests
     [InlineData(StatusCode.Internal, 1)]
     [InlineData(StatusCode.Unknown, 1)]
     [InlineData(StatusCode.Unimplemented, 1)]
-    [InlineData(StatusCode.PermissionDenied, 1)]
+    [InlineData(StatusCode.PermissionDenied, 6)]
+    [InlineData(StatusCode.Unauthenticated, 6)]
     [InlineData(StatusCode.Cancelled, 1)]
     public void Exit_code_of_each_status(StatusCode code, int exitCode)
     {

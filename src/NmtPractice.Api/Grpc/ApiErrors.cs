@@ -101,6 +101,24 @@ public static class ApiErrors
             Details = { Any.Pack(new ErrorInfo { Reason = "UNAVAILABLE", Domain = Domain }) },
         }.ToRpcException();
 
+    /// <summary>UNAUTHENTICATED: no bearer token, or one that is not valid; <paramref name="reason"/> is a stable code such as TOKEN_EXPIRED.</summary>
+    public static RpcException Unauthenticated(string reason, string message) =>
+        new RpcStatus
+        {
+            Code = (int)Code.Unauthenticated,
+            Message = message,
+            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
+        }.ToRpcException();
+
+    /// <summary>PERMISSION_DENIED: the caller is known but may not do this; <paramref name="reason"/> is ROLE_NOT_ALLOWED, OUT_OF_SCOPE or NO_POLICY.</summary>
+    public static RpcException PermissionDenied(string reason, string message) =>
+        new RpcStatus
+        {
+            Code = (int)Code.PermissionDenied,
+            Message = message,
+            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
+        }.ToRpcException();
+
     /// <summary>INTERNAL without details of the cause; <paramref name="traceId"/> lets an operator find the logged exception.</summary>
     public static RpcException Internal(string traceId) =>
         new RpcStatus

@@ -1,3 +1,4 @@
+using NmtPractice.Api.Security;
 using NmtPractice.Api.V1;
 using NmtPractice.Domain.Appointments;
 using NmtPractice.Persistence;
@@ -9,7 +10,7 @@ namespace NmtPractice.Api.Grpc;
 
 /// <summary>
 /// Availability, booking and the appointment lifecycle through the booking and appointment grains; listings read the
-/// appointments ledger (the read model) directly.
+/// appointments ledger (the read model) directly and show only what the caller may see (<see cref="Visibility"/>).
 /// </summary>
 public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger ledger, ILogger<BookingGrpcService> logger)
     : BookingService.BookingServiceBase
@@ -98,7 +99,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         var clinic = await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get()
             ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
         var (from, to) = DayBounds(date, date, clinic.Zone);
-        var appointments = await ledger.ListForClinicAsync(clinicId, from, to, context.CancellationToken);
+        var appointments = Visibility.Filter(await ledger.ListForClinicAsync(clinicId, from, to, context.CancellationToken));
         return MapPage(appointments, pageSize, request.PageToken);
     }
 
@@ -119,7 +120,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         _ = await grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get()
             ?? throw ApiErrors.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
         var (from, to) = DayBounds(first, last, zone);
-        var appointments = await ledger.ListForTherapistAsync(therapistId, from, to, context.CancellationToken);
+        var appointments = Visibility.Filter(await ledger.ListForTherapistAsync(therapistId, from, to, context.CancellationToken));
         return MapPage(appointments, pageSize, request.PageToken);
     }
 
@@ -135,7 +136,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         var pageSize = Paging.PageSize(request.PageSize);
         _ = await grains.GetGrain<IClientGrain>(Keys.Client(clientId)).Get()
             ?? throw ApiErrors.NotFound("client_id", $"Client {clientId} does not exist.");
-        var appointments = await ledger.ListForClientAsync(clientId, from, to, context.CancellationToken);
+        var appointments = Visibility.Filter(await ledger.ListForClientAsync(clientId, from, to, context.CancellationToken));
         return MapPage(appointments, pageSize, request.PageToken);
     }
 

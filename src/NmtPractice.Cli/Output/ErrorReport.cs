@@ -111,6 +111,10 @@ public sealed record ErrorReport(int ExitCode, RpcStatus Status)
                 }
             }
         }
+        if (Code == StatusCode.Unauthenticated)
+        {
+            text.Append("  log in on the server's machine with `nmt login --role ROLE [--clinic ID]...`, or set NMT_TOKEN").Append('\n');
+        }
         if (Code == StatusCode.Unavailable && server is not null)
         {
             text.Append(CultureInfo.InvariantCulture, $"  server: {server} (set --server or NMT_SERVER; start one with `dotnet run --project src/NmtPractice.Server`)").Append('\n');

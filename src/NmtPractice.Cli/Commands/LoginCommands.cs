@@ -1,0 +1,119 @@
+using NmtPractice.Tokens;
+
+namespace NmtPractice.Cli.Commands;
+
+/// <summary>
+/// <c>nmt login</c>: mints a token with the embedded server's signing key (so it runs on the server's machine, by
+/// someone who can read the server's data directory) and stores it for the other commands, or prints it.
+/// </summary>
+internal static class LoginCommands
+{
+    public const string DefaultDataDirectory = "./.data/nmt";
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(31);
+
+    public static IEnumerable<Command> Create(App app, Func<string, string?> environment, TextWriter stdout, TextWriter stderr)
+    {
+        var role = new Option<string>("--role")
+        {
+            Description = $"The role: {string.Join(", ", NmtRoles.All)}",
+            Required = true,
+            HelpName = "role",
+        };
+        role.AcceptOnlyFromAmong([.. NmtRoles.All]);
+        var clinics = Opts.Many("--clinic", "A clinic in the token's scope (not needed for chain-admin)", "id");
+        var therapist = Opts.Optional("--therapist", "The therapist's id (required for the therapist role)", "id");
+        var subject = Opts.Optional("--subject", "Who the token speaks for, recorded in the audit trail [default: your user name]", "name");
+        var dataDir = Opts.Optional("--data-dir", $"The server's data directory, holding {NmtTokens.KeyFileName} [default: {DefaultDataDirectory}]", "dir");
+        var keyFile = Opts.Optional("--key-file", "The signing key file itself (instead of --data-dir)", "file");
+        var ttl = Opts.Optional("--ttl", "How long the token is valid: 30m, 8h, 7d [default: 8h; at most 31d]", "duration");
+        var issuer = Opts.Optional("--issuer", $"The server's Nmt:Auth:Issuer [default: {NmtTokens.DefaultIssuer}]", "issuer");
+        var audience = Opts.Optional("--audience", $"The server's Nmt:Auth:Audience [default: {NmtTokens.DefaultAudience}]", "audience");
+        var print = new Option<bool>("--print") { Description = "Print the token on stdout instead of writing the token file" };
+
+        var login = new Command("login",
+            "Mint a token with the embedded server's signing key and keep it for the other commands (run it on the server's " +
+            $"machine). The token goes to $XDG_CONFIG_HOME/nmt/token (else ~/.config/nmt/token); ${TokenStore.TokenVariable} overrides it.")
+            .With(role, clinics, therapist, subject, dataDir, keyFile, ttl, issuer, audience, print);
+        login.SetAction(async (r, ct) =>
+        {
+            try
+            {
+                var lifetime = ParseLifetime(r.GetValue(ttl));
+                var path = r.GetValue(keyFile) is { Length: > 0 } file
+                    ? file
+                    : SigningKeyFile.PathIn(r.GetValue(dataDir) is { Length: > 0 } dir ? dir : DefaultDataDirectory);
+                if (!File.Exists(path))
+                {
+                    throw new CliUsageException(r.GetValue(keyFile) is null ? "--data-dir" : "--key-file",
+                        $"No signing key at {Path.GetFullPath(path)}: start the server once (it creates the key in its data " +
+                        "directory) or pass the server's --data-dir. A cluster's tokens come from its identity provider.");
+                }
+                var key = SigningKeyFile.Read(path);
+                var who = new TokenSubject(
+                    r.GetValue(subject) is { Length: > 0 } s ? s : DefaultSubject(environment),
+                    r.GetValue(role)!,
+                    r.GetValue(clinics) ?? [],
+                    r.GetValue(therapist));
+                var now = DateTimeOffset.UtcNow;
+                string token;
+                try
+                {
+                    token = TokenMinter.Mint(key, who, now, lifetime,
+                        r.GetValue(issuer) is { Length: > 0 } i ? i : NmtTokens.DefaultIssuer,
+                        r.GetValue(audience) is { Length: > 0 } a ? a : NmtTokens.DefaultAudience);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CliUsageException(who.Role == NmtRoles.Therapist ? "--therapist" : "--role", e.Message.Split(" (Parameter", 2)[0]);
+                }
+                if (r.GetValue(print))
+                {
+                    await stdout.WriteLineAsync(token);
+                    return ExitCodes.Ok;
+                }
+                var tokenPath = TokenStore.FilePath(environment)
+                    ?? throw new CliUsageException("--print", "No configuration directory (set XDG_CONFIG_HOME or HOME), or use --print.");
+                TokenStore.Save(tokenPath, token);
+                var scope = who.Role == NmtRoles.ChainAdmin ? "every clinic" : who.ClinicIds.Count == 0 ? "no clinic" : string.Join(", ", who.ClinicIds);
+                await stdout.WriteLineAsync(
+                    $"Logged in as {who.Subject} ({who.Role}; {scope}{(who.TherapistId is null ? "" : $"; therapist {who.TherapistId}")}) " +
+                    $"until {(now + lifetime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC. Token written to {tokenPath}.");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is CliUsageException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                var report = Output.ErrorReport.From(e is UnauthorizedAccessException ? new IOException(e.Message, e) : e);
+                await stderr.WriteAsync(report.ToText());
+                return report.ExitCode;
+            }
+        });
+        _ = app;
+        yield return login;
+    }
+
+    private static string DefaultSubject(Func<string, string?> environment) =>
+        environment("USER") is { Length: > 0 } user ? user : Environment.UserName is { Length: > 0 } name ? name : "nmt-cli";
+
+    /// <summary>"30m", "8h", "7d" (or a whole number of minutes); positive and at most <see cref="MaxLifetime"/>.</summary>
+    public static TimeSpan ParseLifetime(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return TimeSpan.FromHours(8);
+        }
+        text = text.Trim().ToLowerInvariant();
+        var (digits, unit) = char.IsAsciiLetter(text[^1]) ? (text[..^1], text[^1]) : (text, 'm');
+        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0)
+        {
+            throw new CliUsageException("--ttl", $"--ttl: '{text}' is not a duration such as 30m, 8h or 7d.");
+        }
+        var lifetime = unit switch
+        {
+            'm' => TimeSpan.FromMinutes(n),
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            _ => throw new CliUsageException("--ttl", $"--ttl: unit '{unit}' is not m, h or d."),
+        };
+        return lifetime <= MaxLifetime ? lifetime : throw new CliUsageException("--ttl", $"--ttl: at most {MaxLifetime.TotalDays} days.");
+    }
+}
