@@ -14,6 +14,7 @@ using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.LocalPostgres;
 using NmtPractice.Persistence.OrleansAdoNet;
+using NmtPractice.Persistence.Records;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -280,6 +281,7 @@ public sealed class NmtServer : IAsyncDisposable
             builder.Services.TryAddSingleton(_ => NmtSilo.LedgerDataSource(connectionString));
             builder.Services.TryAddSingleton<AppointmentLedger>();
             builder.Services.TryAddSingleton<ClientDirectory>();
+            builder.Services.TryAddSingleton<AuditLog>();
         }
 
         if (ServerRole.ServesApi(options.Role))

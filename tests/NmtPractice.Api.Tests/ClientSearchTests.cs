@@ -32,4 +32,32 @@ public sealed class ClientSearchTests(ApiServerFixture api)
         Assert.Equal(chain.Id("ada4"), Assert.Single(byEmail.Clients).ClientId);
         Assert.Equal(chain.Id("ada2"), Assert.Single(byNameAndPhone.Clients).ClientId);
     }
+
+    [Fact]
+    public async Task Reading_contact_details_leaves_an_audit_row_per_client_returned()
+    {
+        var chain = new ApiChain(api, "auditread" + Guid.NewGuid().ToString("N")[..6]);
+        var family = $"Hopper{Guid.NewGuid():N}"[..16];
+        foreach (var name in new[] { "grace", "ada" })
+        {
+            await api.Clients.RegisterClientAsync(new RegisterClientRequest
+            {
+                RequestId = ApiChain.NewRequestId(),
+                Client = new V1.Client { ClientId = chain.Id(name), GivenName = name, FamilyName = family, Phone = "+44 20 7946 0000" },
+            });
+        }
+
+        var found = await api.Clients.SearchClientsAsync(new SearchClientsRequest { Name = family });
+        await api.Clients.GetClientAsync(new GetClientRequest { ClientId = chain.Id("grace") });
+
+        Assert.Equal(2, found.Clients.Count);
+        var admin = new AuditService.AuditServiceClient(api.Invoker);
+        var grace = await admin.QueryAuditAsync(new QueryAuditRequest { ClientId = chain.Id("grace"), PageSize = 50 });
+        Assert.Equal(
+            [("client.register", "chain-admin"), ("client.search", "chain-admin"), ("client.read", "chain-admin")],
+            grace.Entries.Select(e => (e.Action, e.Role)));
+        Assert.All(grace.Entries.Skip(1), e => Assert.StartsWith("ipv4:127.0.0.1:", e.Source, StringComparison.Ordinal));
+        var ada = await admin.QueryAuditAsync(new QueryAuditRequest { ClientId = chain.Id("ada"), Action = "client.search" });
+        Assert.Single(ada.Entries);
+    }
 }

@@ -1,11 +1,18 @@
 using NmtPractice.Persistence;
+using NmtPractice.Persistence.Records;
+using NmtPractice.Api.Security;
 using NmtPractice.Api.V1;
+using AuditEntry = NmtPractice.Persistence.Records.AuditEntry;
 using DomainClient = NmtPractice.Domain.Clients.Client;
 
 namespace NmtPractice.Api.Grpc;
 
-/// <summary>Clients' identity and contact details: validates, maps and calls the client grain.</summary>
-public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory directory, ILogger<ClientGrpcService> logger) : ClientService.ClientServiceBase
+/// <summary>
+/// Clients' identity and contact details: validates, maps and calls the client grain. Contact details are part of the
+/// client's record, so every read (GetClient, and each client a search returns) is written to the audit trail before the
+/// answer leaves; if the audit write fails, so does the read.
+/// </summary>
+public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory directory, AuditLog audit, ILogger<ClientGrpcService> logger) : ClientService.ClientServiceBase
 {
     public override async Task<V1.Client> RegisterClient(RegisterClientRequest request, ServerCallContext context)
     {
@@ -19,6 +26,7 @@ public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory dire
     {
         var clientId = WireFormat.Id(request.ClientId, "client_id");
         var client = await Client(clientId).Get() ?? throw ApiErrors.NotFound("client_id", $"Client {clientId} does not exist.");
+        await AuditReadsAsync("client.read", [clientId], context.CancellationToken);
         return MapClient(client);
     }
 
@@ -36,9 +44,23 @@ public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory dire
         var (name, phone, email) = MapSearch(request);
         var found = await directory.SearchAsync(name, phone, email, pageSize + 1, after, context.CancellationToken);
         var page = found.Take(pageSize).ToList();
+        await AuditReadsAsync("client.search", page.Select(c => c.ClientId), context.CancellationToken);
         var response = new SearchClientsResponse { NextPageToken = found.Count > pageSize ? Paging.KeyToken(page[^1].ClientId) : "" };
         response.Clients.AddRange(page.Select(MapSummary));
         return response;
+    }
+
+    private async Task AuditReadsAsync(string action, IEnumerable<string> clientIds, CancellationToken ct)
+    {
+        var caller = CallerContext.Current;
+        var entries = clientIds
+            .Select(id => new AuditEntry(caller?.Subject ?? Caller.System.Subject, caller is null ? "system" : Callers.WireName(caller.Role), null,
+                action, "client", id, id, null, caller?.Source, AuditOutcomes.Ok))
+            .ToList();
+        if (entries.Count > 0)
+        {
+            await audit.AppendManyAsync(entries, ct);
+        }
     }
 
     /// <summary>The search criteria: the explicit fields, plus the free-text query read as an e-mail, a phone number or a name.</summary>
