@@ -32,7 +32,7 @@ public static class CoverView
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var h in new[] { "When", "Client", "Service", "Was", "Cover", "Status", "Appointment" })
         {
-            table.AddColumn(new TableColumn($"[bold]{h}[/]").NoWrap());
+            table.AddColumn(h is "When" or "Status" or "Appointment" ? new TableColumn($"[bold]{h}[/]").NoWrap() : new TableColumn($"[bold]{h}[/]"));
         }
         foreach (var i in items)
         {
@@ -81,7 +81,7 @@ public static class CoverView
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var h in new[] { "Day", "Clinic", "Shifts", "Absent", "Appointments" })
         {
-            table.AddColumn(new TableColumn($"[bold]{h}[/]").NoWrap());
+            table.AddColumn(h is "When" or "Status" or "Appointment" ? new TableColumn($"[bold]{h}[/]").NoWrap() : new TableColumn($"[bold]{h}[/]"));
         }
         foreach (var day in week.Days)
         {
