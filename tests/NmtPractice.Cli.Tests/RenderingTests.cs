@@ -178,6 +178,26 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public void A_cover_plan_with_long_reasons_and_real_ids_still_prints_its_table()
+    {
+        var console = Console();
+        var plan = new CoverPlan { PlanId = "p2", TherapistId = "amelia-hughes", Cause = "sickness: flu" };
+        plan.Items.Add(new CoverItem
+        {
+            AppointmentId = "a4db1b44-a677-44cf-ae0e-51f7d9e3926d", ClientId = "client-0006", ClientName = "Marcus Johnson",
+            ClientPhone = "+1 212 555 0106", ServiceId = "nmt-initial", Start = Utc(12, 1, 15), End = Utc(12, 1, 16),
+            ClinicId = "london-soho", TherapistId = "amelia-hughes", RoomId = "soho-2", Status = CoverItemStatus.Uncovered, ContactClient = true,
+            Reason = "No qualified therapist is rostered and free then with a room at clinic london-soho or within 45 min of it (no suitable room is free at clinic london-canary-wharf).",
+        });
+
+        CoverView.Plan(console, plan, _ => DateTimeZone.Utc);
+
+        Assert.Contains("a4db1b44-a677-44cf-ae0e-51f7d9e3926d", console.Output, StringComparison.Ordinal);
+        Assert.Contains("Marcus", console.Output, StringComparison.Ordinal);
+        Assert.Contains("uncovered", console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Therapist_week_shows_each_clinic_day_with_shifts_absences_and_appointments()
     {
         var console = Console();
