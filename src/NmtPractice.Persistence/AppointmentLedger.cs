@@ -209,7 +209,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     /// Atomic reschedule of a pending (unexpired) or booked appointment to another therapist, room and time in the same clinic.
     /// Expired holds overlapping the new slot are cancelled first. Conflict leaves the row unchanged.
     /// </summary>
-    public async Task<LedgerWriteResult> MoveAsync(
+    public Task<LedgerWriteResult> MoveAsync(
         Guid id,
         int expectedVersion,
         string therapistId,
@@ -218,35 +218,14 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant end,
         Instant roomFreeAt,
         Instant now,
-        CancellationToken ct = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(therapistId);
-        ArgumentException.ThrowIfNullOrEmpty(roomId);
-        ValidateTimes(start, end, roomFreeAt, nameof(start));
-
-        return await WithTransientRetryAsync(
-            async () =>
-            {
-                await using var cmd = _dataSource.CreateCommand("SELECT * FROM ledger_move($1, $2, $3, $4, $5, $6, $7, $8)");
-                cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = therapistId, NpgsqlDbType = NpgsqlDbType.Text });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = roomId, NpgsqlDbType = NpgsqlDbType.Text });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = start.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = end.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = roomFreeAt.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-
-                return await ReadMoveOutcomeAsync(cmd, ct).ConfigureAwait(false);
-            },
-            ct).ConfigureAwait(false);
-    }
+        CancellationToken ct = default) =>
+        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, ct);
 
     /// <summary>
     /// Atomic move of a pending (unexpired) or booked appointment to another clinic, with its therapist, room and times
     /// (cover at a nearby clinic). Locks the old and new resources like <see cref="MoveAsync"/>; the same outcomes.
     /// </summary>
-    public async Task<LedgerWriteResult> ReassignAsync(
+    public Task<LedgerWriteResult> ReassignAsync(
         Guid id,
         int expectedVersion,
         string clinicId,
@@ -259,6 +238,22 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clinicId);
+        return WriteMoveAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, ct);
+    }
+
+    /// <summary>ledger_reassign; a null <paramref name="clinicId"/> keeps the clinic (a move).</summary>
+    private async Task<LedgerWriteResult> WriteMoveAsync(
+        Guid id,
+        int expectedVersion,
+        string? clinicId,
+        string therapistId,
+        string roomId,
+        Instant start,
+        Instant end,
+        Instant roomFreeAt,
+        Instant now,
+        CancellationToken ct)
+    {
         ArgumentException.ThrowIfNullOrEmpty(therapistId);
         ArgumentException.ThrowIfNullOrEmpty(roomId);
         ValidateTimes(start, end, roomFreeAt, nameof(start));
@@ -269,7 +264,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                 await using var cmd = _dataSource.CreateCommand("SELECT * FROM ledger_reassign($1, $2, $3, $4, $5, $6, $7, $8, $9)");
                 cmd.Parameters.Add(new NpgsqlParameter { Value = id });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = clinicId, NpgsqlDbType = NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)clinicId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = therapistId, NpgsqlDbType = NpgsqlDbType.Text });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = roomId, NpgsqlDbType = NpgsqlDbType.Text });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = start.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -281,7 +276,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
             ct).ConfigureAwait(false);
     }
 
-    /// <summary>Reads the one row of ledger_move or ledger_reassign.</summary>
+    /// <summary>Reads the one row of ledger_reassign.</summary>
     private static async Task<LedgerWriteResult> ReadMoveOutcomeAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);

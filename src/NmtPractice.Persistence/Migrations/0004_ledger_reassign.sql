@@ -2,7 +2,8 @@
 -- a sick therapist's client is seen at a nearby clinic. The same discipline as ledger_move: advisory locks on the old
 -- and the new resources first, then the row; the exclusion constraints decide. Outcomes: 'moved', 'notfound', 'stale'
 -- (version differs), 'invalid' (not pending/booked, or an expired hold), 'conflict' (r_conflict_constraint /
--- r_conflict_id). The current row is returned except on notfound.
+-- r_conflict_id). The current row is returned except on notfound. p_clinic_id NULL keeps the clinic: that is
+-- ledger_move, redefined below as this function.
 CREATE OR REPLACE FUNCTION ledger_reassign(
     p_id uuid, p_expected_version integer, p_clinic_id text, p_therapist_id text, p_room_id text,
     p_starts_at timestamptz, p_ends_at timestamptz, p_room_free_at timestamptz, p_now timestamptz)
@@ -21,6 +22,7 @@ DECLARE
 BEGIN
     SELECT * INTO cur FROM appointments a WHERE a.id = p_id;
     IF FOUND THEN
+        p_clinic_id := coalesce(p_clinic_id, cur.clinic_id);
         PERFORM ledger_lock_resources(ARRAY[cur.clinic_id, p_clinic_id], ARRAY[cur.therapist_id, p_therapist_id],
                                       ARRAY[cur.room_id, p_room_id], ARRAY[cur.client_id, cur.client_id]);
     END IF;
@@ -62,4 +64,19 @@ BEGIN
                a.cancelled_late, a.created_at, a.updated_at, a.version
           FROM appointments a WHERE a.id = p_id;
 END
+$fn$;
+
+-- A move within the clinic is a reassignment that keeps the clinic: one implementation of the locking and outcomes.
+CREATE OR REPLACE FUNCTION ledger_move(
+    p_id uuid, p_expected_version integer, p_therapist_id text, p_room_id text,
+    p_starts_at timestamptz, p_ends_at timestamptz, p_room_free_at timestamptz, p_now timestamptz)
+RETURNS TABLE (
+    r_outcome text, r_conflict_constraint text, r_conflict_id uuid,
+    r_id uuid, r_request_id text, r_clinic_id text, r_therapist_id text, r_room_id text, r_client_id text,
+    r_service_id text, r_starts_at timestamptz, r_ends_at timestamptz, r_room_free_at timestamptz, r_status text,
+    r_hold_expires_at timestamptz, r_cancel_reason text, r_cancelled_late boolean, r_created_at timestamptz,
+    r_updated_at timestamptz, r_version integer)
+LANGUAGE sql AS $fn$
+    SELECT * FROM ledger_reassign(p_id, p_expected_version, NULL, p_therapist_id, p_room_id,
+                                  p_starts_at, p_ends_at, p_room_free_at, p_now)
 $fn$;
