@@ -155,35 +155,14 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
     private static (Instant From, Instant To) DayBounds(LocalDate first, LocalDate last, DateTimeZone zone) =>
         (first.AtStartOfDayInZone(zone).ToInstant(), last.PlusDays(1).AtStartOfDayInZone(zone).ToInstant());
 
-    private static (LocalDate First, LocalDate Last) DateRange(string fromDate, string toDate)
-    {
-        var first = WireFormat.Date(fromDate, "from_date");
-        var last = WireFormat.Date(toDate, "to_date");
-        if (last < first)
-        {
-            ApiErrors.ThrowInvalid("to_date", "to_date is before from_date.");
-        }
-        if (Period.Between(first, last, PeriodUnits.Days).Days >= MaxListDays)
-        {
-            ApiErrors.ThrowInvalid("to_date", $"List at most {MaxListDays} days at a time.");
-        }
-        return (first, last);
-    }
+    private static (LocalDate First, LocalDate Last) DateRange(string fromDate, string toDate) =>
+        WireFormat.DateRange(fromDate, toDate, MaxListDays, $"List at most {MaxListDays} days at a time.");
 
     private static AvailabilityRequest MapAvailability(SearchAvailabilityRequest r)
     {
         var clinicId = WireFormat.Id(r.ClinicId, "clinic_id");
         var serviceId = WireFormat.Id(r.ServiceId, "service_id");
-        var first = WireFormat.Date(r.FromDate, "from_date");
-        var last = WireFormat.Date(r.ToDate, "to_date");
-        if (last < first)
-        {
-            ApiErrors.ThrowInvalid("to_date", "to_date is before from_date.");
-        }
-        if (Period.Between(first, last, PeriodUnits.Days).Days >= MaxSearchDays)
-        {
-            ApiErrors.ThrowInvalid("to_date", $"Search at most {MaxSearchDays} days at a time.");
-        }
+        var (first, last) = WireFormat.DateRange(r.FromDate, r.ToDate, MaxSearchDays, $"Search at most {MaxSearchDays} days at a time.");
         var therapistId = WireFormat.OptionalId(r.TherapistId, "therapist_id");
         var clientId = WireFormat.OptionalId(r.ClientId, "client_id");
         var grid = r.GridMinutes == 0 ? (Duration?)null : WireFormat.Minutes(r.GridMinutes, "grid_minutes", 5, MaxGridMinutes);

@@ -226,20 +226,8 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         return [.. clinicIds.Distinct(StringComparer.Ordinal)];
     }
 
-    private static (LocalDate From, LocalDate To) MapPeriod(string fromDate, string toDate)
-    {
-        var from = WireFormat.Date(fromDate, "from_date");
-        var to = WireFormat.Date(toDate, "to_date");
-        if (to < from)
-        {
-            ApiErrors.ThrowInvalid("to_date", "to_date is before from_date.");
-        }
-        if (Period.Between(from, to, PeriodUnits.Days).Days >= MaxPeriodDays)
-        {
-            ApiErrors.ThrowInvalid("to_date", $"A report covers at most {MaxPeriodDays} days (three years).");
-        }
-        return (from, to);
-    }
+    private static (LocalDate From, LocalDate To) MapPeriod(string fromDate, string toDate) =>
+        WireFormat.DateRange(fromDate, toDate, MaxPeriodDays, $"A report covers at most {MaxPeriodDays} days (three years).");
 
     private static DomainBucket MapBucket(WireBucket bucket, bool required) => bucket switch
     {

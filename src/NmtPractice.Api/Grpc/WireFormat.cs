@@ -83,6 +83,25 @@ public static class WireFormat
         return OptionalDate(value, field)!.Value;
     }
 
+    /// <summary>
+    /// The inclusive local dates <c>from_date</c>..<c>to_date</c>: both required, in order, and fewer than
+    /// <paramref name="maxDays"/> days apart (<paramref name="tooLong"/> says what the limit is for).
+    /// </summary>
+    public static (LocalDate From, LocalDate To) DateRange(string fromDate, string toDate, int maxDays, string tooLong)
+    {
+        var from = Date(fromDate, "from_date");
+        var to = Date(toDate, "to_date");
+        if (to < from)
+        {
+            ApiErrors.ThrowInvalid("to_date", "to_date is before from_date.");
+        }
+        if (Period.Between(from, to, PeriodUnits.Days).Days >= maxDays)
+        {
+            ApiErrors.ThrowInvalid("to_date", tooLong);
+        }
+        return (from, to);
+    }
+
     public static LocalDate? OptionalDate(string value, string field)
     {
         if (string.IsNullOrEmpty(value))
