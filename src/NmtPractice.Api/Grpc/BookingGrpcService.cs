@@ -15,9 +15,9 @@ namespace NmtPractice.Api.Grpc;
 public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger ledger, ILogger<BookingGrpcService> logger)
     : BookingService.BookingServiceBase
 {
-    public const int MaxSearchDays = 31;
+    public const int MaxSearchDays = BookingLimits.MaxSearchDays;
     public const int MaxListDays = 92;
-    public const int MaxGridMinutes = 240;
+    public const int MaxGridMinutes = BookingLimits.MaxGridMinutes;
 
     public override async Task<SearchAvailabilityResponse> SearchAvailability(SearchAvailabilityRequest request, ServerCallContext context)
     {
@@ -165,7 +165,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         var (first, last) = WireFormat.DateRange(r.FromDate, r.ToDate, MaxSearchDays, $"Search at most {MaxSearchDays} days at a time.");
         var therapistId = WireFormat.OptionalId(r.TherapistId, "therapist_id");
         var clientId = WireFormat.OptionalId(r.ClientId, "client_id");
-        var grid = r.GridMinutes == 0 ? (Duration?)null : WireFormat.Minutes(r.GridMinutes, "grid_minutes", 5, MaxGridMinutes);
+        var grid = r.GridMinutes == 0 ? (Duration?)null : WireFormat.Minutes(r.GridMinutes, "grid_minutes", BookingLimits.MinGridMinutes, MaxGridMinutes);
         return new AvailabilityRequest(clinicId, serviceId, first, last, therapistId, clientId, grid);
     }
 

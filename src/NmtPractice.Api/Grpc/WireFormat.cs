@@ -11,12 +11,10 @@ namespace NmtPractice.Api.Grpc;
 /// </summary>
 public static class WireFormat
 {
-    public const int MaxRequestIdLength = 128;
+    /// <summary>Instants outside [2000-01-01, 2200-01-01) are refused (<see cref="BookingLimits.EarliestInstant"/>).</summary>
+    public static readonly Instant EarliestInstant = BookingLimits.EarliestInstant;
 
-    /// <summary>Instants outside [2000-01-01, 2200-01-01) are refused: nothing in a clinic's diary is that far off.</summary>
-    public static readonly Instant EarliestInstant = NodaTime.Instant.FromUtc(2000, 1, 1, 0, 0);
-
-    public static readonly Instant LatestInstant = NodaTime.Instant.FromUtc(2200, 1, 1, 0, 0);
+    public static readonly Instant LatestInstant = BookingLimits.LatestInstant;
 
     private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
     private static readonly LocalTimePattern TimePattern = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
@@ -71,7 +69,7 @@ public static class WireFormat
         {
             ApiErrors.ThrowInvalid("request_id", "request_id is blank.");
         }
-        return Text(value, "request_id", MaxRequestIdLength);
+        return Text(value, "request_id", BookingLimits.MaxRequestIdLength);
     }
 
     public static LocalDate Date(string value, string field)

@@ -16,8 +16,6 @@ namespace NmtPractice.Grains.Booking;
 public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, AuditTrail audit, ILogger<BookingGrain> logger)
     : Grain, IBookingGrain
 {
-    public const int MaxRequestIdLength = 128;
-    public const int MaxSearchDays = 31;
     public const int AlternativesCount = 3;
 
     /// <summary>How long computed alternatives are reused for further conflicts on the same day.</summary>
@@ -356,8 +354,7 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
     private static Refusal? Validate(BookingRequest r)
     {
         var ids = Validation.First(
-            Validation.OptionalText("request_id", r.RequestId, MaxRequestIdLength),
-            string.IsNullOrWhiteSpace(r.RequestId) ? Refusal.Invalid("request_id", "request_id is required (an idempotency key).") : null,
+            BookingLimits.CheckRequestId(r.RequestId),
             Validation.Id("clinic_id", r.ClinicId),
             Validation.Id("service_id", r.ServiceId),
             Validation.Id("client_id", r.ClientId),
@@ -367,7 +364,7 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
         {
             return ids;
         }
-        if (r.Start == default || r.Start < Instant.FromUtc(2000, 1, 1, 0, 0) || r.Start > Instant.FromUtc(2200, 1, 1, 0, 0))
+        if (r.Start == default || r.Start < BookingLimits.EarliestInstant || r.Start >= BookingLimits.LatestInstant)
         {
             return Refusal.Invalid("start", "start is missing or out of range.");
         }
@@ -393,13 +390,13 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
         {
             return Refusal.Invalid("to", "The date range ends before it starts.");
         }
-        if (Period.Between(q.From, q.To, PeriodUnits.Days).Days >= MaxSearchDays)
+        if (Period.Between(q.From, q.To, PeriodUnits.Days).Days >= BookingLimits.MaxSearchDays)
         {
-            return Refusal.Invalid("to", $"Search at most {MaxSearchDays} days at a time.");
+            return Refusal.Invalid("to", $"Search at most {BookingLimits.MaxSearchDays} days at a time.");
         }
-        if (q.Grid is { } grid && (grid < Duration.FromMinutes(5) || grid > Duration.FromHours(4) || grid.TotalMinutes % 1 != 0))
+        if (q.Grid is { } grid && !BookingLimits.IsValidGrid(grid))
         {
-            return Refusal.Invalid("grid", "The grid is whole minutes between 5 and 240.");
+            return Refusal.Invalid("grid", $"The grid is whole minutes between {BookingLimits.MinGridMinutes} and {BookingLimits.MaxGridMinutes}.");
         }
         return null;
     }

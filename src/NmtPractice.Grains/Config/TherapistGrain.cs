@@ -12,8 +12,8 @@ public sealed class TherapistGrain(
     IClock clock)
     : Grain, ITherapistGrain
 {
-    /// <summary>How far ahead appointments are checked for stranding (bookings are accepted up to 2200).</summary>
-    private static readonly Instant Horizon = Instant.FromUtc(2200, 1, 1, 0, 0);
+    /// <summary>How far ahead appointments are checked for stranding: the end of the diary (<see cref="BookingLimits.LatestInstant"/>).</summary>
+    private static readonly Instant Horizon = BookingLimits.LatestInstant;
 
     private string TherapistId => Keys.IdOf(this);
 

@@ -14,7 +14,6 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
     : Grain, ICoverGrain
 {
     public const string RosterChangeReason = "roster-change";
-    private const int MaxRequestIdLength = 128;
     private const int MaxAbsenceDays = 366;
     public const int MaxReachMinutes = 24 * 60;
 
@@ -199,10 +198,7 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
 
     private Duration DefaultReach => Duration.FromMinutes(Math.Clamp(options.Value.ReachMinutes, 0, MaxReachMinutes));
 
-    private static Refusal? RequestId(string? requestId) =>
-        string.IsNullOrWhiteSpace(requestId)
-            ? Refusal.Invalid("request_id", "request_id is required (an idempotency key).")
-            : Validation.OptionalText("request_id", requestId, MaxRequestIdLength);
+    private static Refusal? RequestId(string? requestId) => BookingLimits.CheckRequestId(requestId);
 
     private static Refusal? Policy(StrandedPolicy policy) =>
         Enum.IsDefined(policy) ? null : Refusal.Invalid("stranded_policy", "stranded_policy is REFUSE, CANCEL or COVER.");
