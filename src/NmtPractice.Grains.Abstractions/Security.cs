@@ -1,6 +1,6 @@
 namespace NmtPractice.Grains;
 
-/// <summary>The four roles of a token. Wire names: chain-admin, clinic-manager, front-desk, therapist.</summary>
+/// <summary>The four roles of a token. Wire names (<see cref="RoleNames"/>): chain-admin, clinic-manager, front-desk, therapist.</summary>
 public enum Role
 {
     ChainAdmin = 1,

@@ -6,24 +6,10 @@ namespace NmtPractice.Api.Security;
 /// <summary>Turns a validated token's claims into the <see cref="Caller"/> that travels with grain calls.</summary>
 public static class Callers
 {
-    /// <summary>The wire name of a role (the token's <c>role</c> claim).</summary>
-    public static string WireName(Role role) => role switch
-    {
-        Role.ChainAdmin => NmtRoles.ChainAdmin,
-        Role.ClinicManager => NmtRoles.ClinicManager,
-        Role.FrontDesk => NmtRoles.FrontDesk,
-        Role.Therapist => NmtRoles.Therapist,
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
-    };
+    /// <summary>The wire name of a role (the token's <c>role</c> claim): <see cref="RoleNames.WireName"/>.</summary>
+    public static string WireName(Role role) => role.WireName();
 
-    public static Role? ParseRole(string? wire) => wire switch
-    {
-        NmtRoles.ChainAdmin => Role.ChainAdmin,
-        NmtRoles.ClinicManager => Role.ClinicManager,
-        NmtRoles.FrontDesk => Role.FrontDesk,
-        NmtRoles.Therapist => Role.Therapist,
-        _ => null,
-    };
+    public static Role? ParseRole(string? wire) => RoleNames.Parse(wire);
 
     /// <summary>
     /// The caller, or why the claims do not make one: no subject, not exactly one known role, or a therapist without

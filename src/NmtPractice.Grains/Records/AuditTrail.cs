@@ -29,15 +29,8 @@ public sealed class AuditTrail : IAsyncDisposable
     }
 
     /// <summary>The wire name of a role, as audit rows record it; "system" for calls without a caller.</summary>
-    public static string RoleName(Caller? caller) => caller?.Role switch
-    {
-        null => "system",
-        Role.ChainAdmin => "chain-admin",
-        Role.ClinicManager => "clinic-manager",
-        Role.FrontDesk => "front-desk",
-        Role.Therapist => "therapist",
-        _ => "unknown",
-    };
+    public static string RoleName(Caller? caller) =>
+        caller is null ? "system" : Enum.IsDefined(caller.Role) ? caller.Role.WireName() : "unknown";
 
     /// <summary>An entry for the current caller (<see cref="CallerContext.Current"/>; "system" when there is none).</summary>
     public static AuditEntry Entry(
