@@ -140,8 +140,8 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Changes the status with optimistic concurrency (version must equal <paramref name="expectedVersion"/>; version+1).
-    /// Allowed: pending-&gt;booked/arrived (only while the hold is unexpired; clears hold_expires_at), pending-&gt;cancelled,
-    /// booked-&gt;arrived/fulfilled/cancelled/noshow, arrived-&gt;fulfilled/cancelled. Anything else: InvalidTransition.
+    /// Allowed: the changes of <see cref="AppointmentLifecycle.AllowedFrom"/> (pending-&gt;booked/arrived only while the hold
+    /// is unexpired, clearing hold_expires_at). Anything else: InvalidTransition.
     /// <paramref name="cancelReason"/> and <paramref name="cancelledLate"/> are stored when the new status is Cancelled.
     /// </summary>
     public async Task<LedgerWriteResult> UpdateStatusAsync(
@@ -424,15 +424,9 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     private static Instant ReadInstant(DbDataReader r, int ordinal) =>
         Instant.FromDateTimeUtc(DateTime.SpecifyKind(r.GetDateTime(ordinal), DateTimeKind.Utc));
 
-    private static string[] AllowedFrom(AppointmentStatus newStatus) => newStatus switch
-    {
-        AppointmentStatus.Booked => ["pending"],
-        AppointmentStatus.Arrived => ["pending", "booked"],
-        AppointmentStatus.Fulfilled => ["booked", "arrived"],
-        AppointmentStatus.Cancelled => ["pending", "booked", "arrived"],
-        AppointmentStatus.NoShow => ["booked"],
-        _ => [],
-    };
+    /// <summary>The ledger names of the statuses that may change to <paramref name="newStatus"/> (<see cref="AppointmentLifecycle.AllowedFrom"/>).</summary>
+    private static string[] AllowedFrom(AppointmentStatus newStatus) =>
+        AppointmentLifecycle.AllowedFrom.TryGetValue(newStatus, out var from) ? [.. from.Select(s => s.ToFhir())] : [];
 
     private static void AddTextArray(NpgsqlCommand cmd, string[] values) =>
         cmd.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });

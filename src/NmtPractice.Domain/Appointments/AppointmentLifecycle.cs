@@ -12,6 +12,29 @@ public static class AppointmentLifecycle
     /// <summary>The cancel reason the ledger records on a hold that expired.</summary>
     public const string HoldExpiredReason = "hold-expired";
 
+    /// <summary>
+    /// The status changes the ledger accepts, by new status: the statuses an appointment may be in to take it. This is
+    /// the outer bound; each operation below allows a part of it, on its own conditions (a pending appointment also
+    /// needs an unexpired hold to become booked or arrived, which the ledger checks in the same statement).
+    /// </summary>
+    public static IReadOnlyDictionary<AppointmentStatus, IReadOnlyList<AppointmentStatus>> AllowedFrom { get; } =
+        new Dictionary<AppointmentStatus, IReadOnlyList<AppointmentStatus>>
+        {
+            [AppointmentStatus.Pending] = [],
+            [AppointmentStatus.Booked] = [AppointmentStatus.Pending],
+            [AppointmentStatus.Arrived] = [AppointmentStatus.Pending, AppointmentStatus.Booked],
+            [AppointmentStatus.Fulfilled] = [AppointmentStatus.Booked, AppointmentStatus.Arrived],
+            [AppointmentStatus.Cancelled] = [AppointmentStatus.Pending, AppointmentStatus.Booked, AppointmentStatus.Arrived],
+            [AppointmentStatus.NoShow] = [AppointmentStatus.Booked],
+        };
+
+    /// <summary>The statuses in which an appointment may be moved to another time, therapist, room or clinic (a pending one only while its hold lasts).</summary>
+    public static IReadOnlyList<AppointmentStatus> Movable { get; } = [AppointmentStatus.Pending, AppointmentStatus.Booked];
+
+    /// <summary>True when the ledger lets an appointment in status <paramref name="from"/> change to <paramref name="to"/>.</summary>
+    public static bool CanChange(AppointmentStatus from, AppointmentStatus to) =>
+        AllowedFrom.TryGetValue(to, out var allowed) && allowed.Contains(from);
+
     public static Refusal? CheckConfirm(AppointmentRecord a, Instant now) => a.Status switch
     {
         AppointmentStatus.Pending when a.HoldExpiresAt is { } expiry && expiry <= now =>
