@@ -1,12 +1,6 @@
-namespace NmtPractice.Grains;
+using NmtPractice.Domain.Reports;
 
-/// <summary>How a report's days are grouped. Weeks start on Monday (ISO); months are calendar months, both clinic-local.</summary>
-public enum ReportBucket
-{
-    Day = 1,
-    Week,
-    Month,
-}
+namespace NmtPractice.Grains;
 
 /// <summary>
 /// What a report covers: clinic-local dates <see cref="From"/>..<see cref="To"/> inclusive, for the given clinics
@@ -100,12 +94,15 @@ public sealed record HeatmapCell(
     public double Occupancy => OpenRoomMinutes == 0 ? 0 : (double)TreatmentMinutes / OpenRoomMinutes;
 }
 
+/// <summary>The heatmap of one clinic, with the clinic's name and IANA zone (the hours are its wall-clock hours).</summary>
 [GenerateSerializer, Immutable, Alias("nmt.OccupancyHeatmap")]
 public sealed record OccupancyHeatmap(
     [property: Id(0)] string ClinicId,
     [property: Id(1)] LocalDate From,
     [property: Id(2)] LocalDate To,
-    [property: Id(3)] IReadOnlyList<HeatmapCell> Cells);
+    [property: Id(3)] IReadOnlyList<HeatmapCell> Cells,
+    [property: Id(4)] string ClinicName,
+    [property: Id(5)] string TimeZoneId);
 
 /// <summary>Every clinic side by side over one period.</summary>
 [GenerateSerializer, Immutable, Alias("nmt.ChainComparisonRow")]
@@ -120,7 +117,8 @@ public sealed record ChainComparisonRow(
 /// <summary>
 /// Reports from the ledger's incrementally maintained usage and the configuration. Stateless; any silo serves it.
 /// Every method refuses unknown clinics, reversed periods and periods longer than the limit with a
-/// <see cref="Refusal"/>.
+/// <see cref="Refusal"/>: it is the one place that checks a report's clinics (an unknown one of a list is refused on
+/// field "clinic_ids" with the id as <see cref="Refusal.Value"/>).
 /// </summary>
 [Alias("nmt.IReportGrain")]
 public interface IReportGrain : IGrainWithIntegerKey
@@ -130,4 +128,7 @@ public interface IReportGrain : IGrainWithIntegerKey
     [Alias("ClinicSummary")] Task<Result<ClinicSummary>> ClinicSummary(string clinicId, LocalDate from, LocalDate to);
     [Alias("Heatmap")] Task<Result<OccupancyHeatmap>> Heatmap(string clinicId, LocalDate from, LocalDate to);
     [Alias("ChainComparison")] Task<Result<IReadOnlyList<ChainComparisonRow>>> ChainComparison(LocalDate from, LocalDate to);
+
+    /// <summary>The clinics a report over <paramref name="clinicIds"/> covers: those ids (duplicates dropped, order kept), or every clinic of the chain by id when none.</summary>
+    [Alias("Clinics")] Task<Result<IReadOnlyList<string>>> Clinics(IReadOnlyList<string> clinicIds);
 }

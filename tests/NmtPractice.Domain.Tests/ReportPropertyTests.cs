@@ -96,7 +96,7 @@ public class ReportPropertyTests
     public bool Room_utilisation_is_within_0_and_1_and_adds_up(int seed)
     {
         var world = MakeWorld(seed);
-        foreach (var bucketing in new[] { Bucketing.Day, Bucketing.Week, Bucketing.Month })
+        foreach (var bucketing in new[] { ReportBucket.Day, ReportBucket.Week, ReportBucket.Month })
         {
             var result = UtilisationReports.RoomUtilisation(world.Clinics, world.Usage, world.From, world.To, bucketing);
             var all = result.Rooms.Concat(result.Clinics).Concat(result.Chain).ToList();
@@ -144,7 +144,7 @@ public class ReportPropertyTests
             {
                 OpenTime.AddHourMinutes(world.Bookings[b++], clinic.Zone, hours);
             }
-            var usage = hours.Select(kv => new HourFigures(kv.Key.Date, kv.Key.Hour, kv.Value));
+            var usage = hours.Select(kv => new HourFigures(clinic.Id, kv.Key.Date, kv.Key.Hour, kv.Value));
             var cells = UtilisationReports.Heatmap(clinic, usage, world.From, world.To);
             if (cells.Any(c => c.TreatmentMinutes > c.OpenRoomMinutes))
             {

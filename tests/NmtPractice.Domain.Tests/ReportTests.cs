@@ -70,7 +70,7 @@ public class ReportTests
             // Outside the period: ignored.
             new("c1", "r1", Wednesday.PlusDays(1), 60, 15, 1),
         ];
-        var result = UtilisationReports.RoomUtilisation([C1, C2], usage, Monday, Wednesday, Bucketing.Week);
+        var result = UtilisationReports.RoomUtilisation([C1, C2], usage, Monday, Wednesday, ReportBucket.Week);
 
         Assert.Equal(
             [
@@ -85,7 +85,7 @@ public class ReportTests
         Assert.Equal([new RoomUtilisationFigures(null, null, Monday, 2520, 285, 60, 6)], result.Chain);
         Assert.Equal(0.234375, 225d / 960);
 
-        var daily = UtilisationReports.RoomUtilisation([C1], usage, Monday, Wednesday, Bucketing.Day);
+        var daily = UtilisationReports.RoomUtilisation([C1], usage, Monday, Wednesday, ReportBucket.Day);
         Assert.Equal([Monday, Tuesday, Wednesday], daily.Clinics.Select(c => c.BucketStart));
         Assert.Equal([960L, 840, 0], daily.Clinics.Select(c => c.OpenMinutes));
         Assert.Equal([225L, 60, 0], daily.Clinics.Select(c => c.TreatmentMinutes));
@@ -104,13 +104,13 @@ public class ReportTests
             ]);
         TherapistDayFigures[] usage = [new("c1", "t1", Monday, 240, 4), new("c1", "t1", Tuesday, 300, 5)];
 
-        var rows = UtilisationReports.TherapistUtilisation([C1, C2], [t1], usage, Monday, Monday.PlusDays(6), Bucketing.Week);
+        var rows = UtilisationReports.TherapistUtilisation([C1, C2], [t1], usage, Monday, Monday.PlusDays(6), ReportBucket.Week);
 
         // Mon 480 + Tue 480 + Wed 0 (closed) + Thu 0 (sick) + Fri 480 + Sat 180 (extra shift within 09:00-13:00) + Sun 0.
         Assert.Equal([new TherapistUtilisationFigures("t1", "c1", Monday, 1620, 540, 9)], rows);
         Assert.Equal(1d / 3, (double)rows[0].BookedMinutes / rows[0].RosteredMinutes, 12);
 
-        var daily = UtilisationReports.TherapistUtilisation([C1], [t1], usage, Monday, Monday.PlusDays(6), Bucketing.Day);
+        var daily = UtilisationReports.TherapistUtilisation([C1], [t1], usage, Monday, Monday.PlusDays(6), ReportBucket.Day);
         Assert.Equal([480L, 480, 0, 0, 480, 180, 0], daily.Select(r => r.RosteredMinutes));
     }
 
@@ -120,14 +120,14 @@ public class ReportTests
     {
         StatusFigures[] statuses =
         [
-            new("nmt-60", AppointmentStatus.Fulfilled, false, 5),
-            new("tp-30", AppointmentStatus.Fulfilled, false, 2),
-            new("gone", AppointmentStatus.Fulfilled, false, 1),
-            new("nmt-60", AppointmentStatus.NoShow, false, 1),
-            new("nmt-60", AppointmentStatus.Cancelled, true, 1),
-            new("tp-30", AppointmentStatus.Cancelled, false, 2),
-            new("nmt-60", AppointmentStatus.Booked, false, 3),
-            new("tp-30", AppointmentStatus.Pending, false, 1),
+            new(C1.Id, Monday, "nmt-60", AppointmentStatus.Fulfilled, false, 5),
+            new(C1.Id, Monday, "tp-30", AppointmentStatus.Fulfilled, false, 2),
+            new(C1.Id, Monday, "gone", AppointmentStatus.Fulfilled, false, 1),
+            new(C1.Id, Monday, "nmt-60", AppointmentStatus.NoShow, false, 1),
+            new(C1.Id, Monday, "nmt-60", AppointmentStatus.Cancelled, true, 1),
+            new(C1.Id, Monday, "tp-30", AppointmentStatus.Cancelled, false, 2),
+            new(C1.Id, Monday, "nmt-60", AppointmentStatus.Booked, false, 3),
+            new(C1.Id, Monday, "tp-30", AppointmentStatus.Pending, false, 1),
         ];
         var s = UtilisationReports.Summary(C1, statuses);
         Assert.Equal(new SummaryFigures(1, 3, 0, 8, 2, 1, 1, 37_100), s);
@@ -140,7 +140,7 @@ public class ReportTests
     public void Heatmap_worked_example_on_the_day_the_clocks_go_back()
     {
         var day = new LocalDate(2026, 10, 25);
-        HourFigures[] usage = [new(day, 1, 90), new(day, 10, 60), new(day.PlusDays(1), 10, 60)];
+        HourFigures[] usage = [new(C1.Id, day, 1, 90), new(C1.Id, day, 10, 60), new(C1.Id, day.PlusDays(1), 10, 60)];
 
         var cells = UtilisationReports.Heatmap(C1, usage, day, day);
 
@@ -173,13 +173,13 @@ public class ReportTests
     public void Buckets_are_days_iso_weeks_from_monday_and_calendar_months()
     {
         var thursday = new LocalDate(2026, 10, 1);
-        Assert.Equal(thursday, ReportPeriod.BucketStart(thursday, Bucketing.Day));
-        Assert.Equal(new LocalDate(2026, 9, 28), ReportPeriod.BucketStart(thursday, Bucketing.Week));
-        Assert.Equal(new LocalDate(2026, 10, 1), ReportPeriod.BucketStart(new LocalDate(2026, 10, 31), Bucketing.Month));
-        Assert.Equal(new LocalDate(2026, 10, 26), ReportPeriod.BucketStart(new LocalDate(2026, 11, 1), Bucketing.Week));
+        Assert.Equal(thursday, ReportPeriod.BucketStart(thursday, ReportBucket.Day));
+        Assert.Equal(new LocalDate(2026, 9, 28), ReportPeriod.BucketStart(thursday, ReportBucket.Week));
+        Assert.Equal(new LocalDate(2026, 10, 1), ReportPeriod.BucketStart(new LocalDate(2026, 10, 31), ReportBucket.Month));
+        Assert.Equal(new LocalDate(2026, 10, 26), ReportPeriod.BucketStart(new LocalDate(2026, 11, 1), ReportBucket.Week));
         Assert.Equal(
             [new LocalDate(2026, 9, 28), new LocalDate(2026, 10, 5)],
-            ReportPeriod.BucketStarts(thursday, new LocalDate(2026, 10, 5), Bucketing.Week));
+            ReportPeriod.BucketStarts(thursday, new LocalDate(2026, 10, 5), ReportBucket.Week));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using NmtPractice.Domain.Reports;
 using NmtPractice.Persistence.Reports;
 using Npgsql;
 

@@ -3,6 +3,11 @@ using NmtPractice.Persistence.Reports;
 using NmtPractice.Testing;
 using Npgsql;
 using NodaTime;
+using ClientCounts = NmtPractice.Domain.Reports.ClientFigures;
+using ClinicHourUsage = NmtPractice.Domain.Reports.HourFigures;
+using RoomDayUsage = NmtPractice.Domain.Reports.RoomDayFigures;
+using StatusDayCount = NmtPractice.Domain.Reports.StatusFigures;
+using TherapistDayUsage = NmtPractice.Domain.Reports.TherapistDayFigures;
 
 namespace NmtPractice.Persistence.Tests;
 

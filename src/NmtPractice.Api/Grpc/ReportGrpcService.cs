@@ -1,6 +1,7 @@
 using System.Text;
 using NmtPractice.Api.V1;
-using DomainBucket = NmtPractice.Grains.ReportBucket;
+using NmtPractice.Domain.Reports;
+using DomainBucket = NmtPractice.Domain.Reports.ReportBucket;
 using DomainComparison = NmtPractice.Grains.ChainComparisonRow;
 using DomainHeatmap = NmtPractice.Grains.OccupancyHeatmap;
 using DomainRoomReport = NmtPractice.Grains.RoomUtilisationReport;
@@ -19,8 +20,9 @@ using WireTherapistRow = NmtPractice.Api.V1.TherapistUtilisationRow;
 namespace NmtPractice.Api.Grpc;
 
 /// <summary>
-/// Reports through the stateless report grain: validates the period, bucket and clinics, maps the grain's records to
-/// the wire, and streams the CSV export a month of buckets at a time.
+/// Reports through the stateless report grain: reads the period, bucket and clinic ids off the wire (the grain checks
+/// that the clinics exist; its refusal is mapped to the request's field), maps the grain's records to the wire, and
+/// streams the CSV export (<see cref="ReportCsv"/>) a month of buckets at a time.
 /// </summary>
 public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcService> logger) : ReportService.ReportServiceBase
 {
@@ -34,21 +36,20 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
 
     public override async Task<WireRoomReport> GetRoomUtilisation(GetRoomUtilisationRequest request, ServerCallContext context)
     {
-        var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, request.Bucket, bucketRequired: true);
-        return MapRoomReport((await Reports.RoomUtilisation(query)).OrThrow());
+        var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, request.Bucket, bucketRequired: true);
+        return MapRoomReport(OrThrow(await Reports.RoomUtilisation(query), request.ClinicIds));
     }
 
     public override async Task<WireTherapistReport> GetTherapistUtilisation(GetTherapistUtilisationRequest request, ServerCallContext context)
     {
-        var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, request.Bucket, bucketRequired: true);
-        return MapTherapistReport((await Reports.TherapistUtilisation(query)).OrThrow());
+        var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, request.Bucket, bucketRequired: true);
+        return MapTherapistReport(OrThrow(await Reports.TherapistUtilisation(query), request.ClinicIds));
     }
 
     public override async Task<WireSummary> GetClinicSummary(GetClinicSummaryRequest request, ServerCallContext context)
     {
         var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
         var (from, to) = MapPeriod(request.FromDate, request.ToDate);
-        await GetClinic(clinicId, "clinic_id");
         return MapSummary((await Reports.ClinicSummary(clinicId, from, to)).OrThrow());
     }
 
@@ -56,13 +57,13 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
     {
         var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
         var (from, to) = MapPeriod(request.FromDate, request.ToDate);
-        var clinic = await GetClinic(clinicId, "clinic_id");
-        return MapHeatmap((await Reports.Heatmap(clinicId, from, to)).OrThrow(), clinic);
+        return MapHeatmap((await Reports.Heatmap(clinicId, from, to)).OrThrow());
     }
 
     public override async Task<CompareClinicsResponse> CompareClinics(CompareClinicsRequest request, ServerCallContext context)
     {
-        var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, WireBucket.Unspecified, bucketRequired: false);
+        var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, WireBucket.Unspecified, bucketRequired: false);
+        OrThrow(await Reports.Clinics(query.ClinicIds), request.ClinicIds);
         var rows = (await Reports.ChainComparison(query.From, query.To)).OrThrow();
         var response = new CompareClinicsResponse { FromDate = WireFormat.FormatDate(query.From), ToDate = WireFormat.FormatDate(query.To) };
         response.Clinics.AddRange(Selected(rows, query.ClinicIds).Select(r => MapComparison(r, query)));
@@ -77,7 +78,9 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         }
         var bucketRequired = request.Kind is ReportKind.RoomUtilisation or ReportKind.TherapistUtilisation;
         var bucket = request.Kind is ReportKind.OccupancyHeatmap or ReportKind.ChainComparison ? WireBucket.Unspecified : request.Bucket;
-        var query = await MapQuery(request.ClinicIds, request.FromDate, request.ToDate, bucket, bucketRequired);
+        var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, bucket, bucketRequired);
+        // The clinics are checked before anything is sent, so a refused export sends nothing.
+        var clinicIds = OrThrow(await Reports.Clinics(query.ClinicIds), request.ClinicIds);
         logger.LogInformation("Export {Kind} from {From} to {To} for {Clinics} clinic(s)", request.Kind, query.From, query.To, query.ClinicIds.Count);
         var ct = context.CancellationToken;
         var csv = new StringBuilder(ChunkChars + 1024);
@@ -88,7 +91,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
             case ReportKind.RoomUtilisation:
                 foreach (var part in Chunks(query))
                 {
-                    var report = MapRoomReport((await Reports.RoomUtilisation(part)).OrThrow());
+                    var report = MapRoomReport(OrThrow(await Reports.RoomUtilisation(part), request.ClinicIds));
                     foreach (var row in report.Rooms.Concat(report.Clinics).Concat(report.Chain))
                     {
                         ReportCsv.Room(csv, row);
@@ -99,7 +102,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
             case ReportKind.TherapistUtilisation:
                 foreach (var part in Chunks(query))
                 {
-                    foreach (var row in MapTherapistReport((await Reports.TherapistUtilisation(part)).OrThrow()).Rows)
+                    foreach (var row in MapTherapistReport(OrThrow(await Reports.TherapistUtilisation(part), request.ClinicIds)).Rows)
                     {
                         ReportCsv.Therapist(csv, row);
                         await FlushIfFull(csv, responseStream, ct);
@@ -107,8 +110,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
                 }
                 break;
             case ReportKind.ClinicSummary:
-                var clinicIds = await AllIfEmpty(query.ClinicIds);
-                var periods = query.Bucket == 0 ? [(query.From, query.To)] : Buckets(query.From, query.To, query.Bucket);
+                var periods = query.Bucket == 0 ? [(query.From, query.To)] : ReportPeriod.Buckets(query.From, query.To, query.Bucket);
                 foreach (var (first, last) in periods)
                 {
                     foreach (var clinicId in clinicIds)
@@ -119,10 +121,9 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
                 }
                 break;
             case ReportKind.OccupancyHeatmap:
-                foreach (var clinicId in await AllIfEmpty(query.ClinicIds))
+                foreach (var clinicId in clinicIds)
                 {
-                    var clinic = await GetClinic(clinicId, "clinic_ids");
-                    foreach (var cell in MapHeatmap((await Reports.Heatmap(clinicId, query.From, query.To)).OrThrow(), clinic).Cells)
+                    foreach (var cell in MapHeatmap((await Reports.Heatmap(clinicId, query.From, query.To)).OrThrow()).Cells)
                     {
                         ReportCsv.Heatmap(csv, clinicId, cell);
                     }
@@ -163,56 +164,25 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         csv.Clear();
     }
 
-    /// <summary>
-    /// The export's pieces: the period cut into calendar months (whole ISO weeks, four at a time, for weekly buckets),
-    /// so no bucket spans two pieces and each piece's rows equal those of one query over the whole period.
-    /// </summary>
-    public static IEnumerable<ReportQuery> Chunks(ReportQuery query)
+    /// <summary>The export's pieces (<see cref="ReportPeriod.Pieces"/>): no bucket spans two, so each piece's rows equal those of one query over the whole period.</summary>
+    private static IEnumerable<ReportQuery> Chunks(ReportQuery query) =>
+        ReportPeriod.Pieces(query.From, query.To, query.Bucket).Select(p => query with { From = p.From, To = p.To });
+
+    /// <summary>The grain's value, or its refusal as an <see cref="RpcException"/>; an unknown clinic of the list is named by its index in the request.</summary>
+    private static T OrThrow<T>(Result<T> result, IReadOnlyList<string> requested)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        for (var start = query.From; start <= query.To;)
+        if (result.Refusal is { Reason: RefusalReason.NotFound, Field: "clinic_ids", Value: { } id } refusal)
         {
-            var end = query.Bucket == DomainBucket.Week
-                ? start.With(DateAdjusters.NextOrSame(IsoDayOfWeek.Sunday)).PlusWeeks(3)
-                : start.With(DateAdjusters.EndOfMonth);
-            end = LocalDate.Min(end, query.To);
-            yield return query with { From = start, To = end };
-            start = end.PlusDays(1);
+            ApiErrors.ThrowRefused(refusal with { Field = $"clinic_ids[{requested.ToList().IndexOf(id)}]" });
         }
+        return result.OrThrow();
     }
 
-    /// <summary>Each bucket of [<paramref name="from"/>, <paramref name="to"/>] as its first and last date, cut to the period.</summary>
-    public static IEnumerable<(LocalDate First, LocalDate Last)> Buckets(LocalDate from, LocalDate to, DomainBucket bucket)
-    {
-        for (var start = from; start <= to; start = BucketEnd(start, bucket, to).PlusDays(1))
-        {
-            yield return (start, BucketEnd(start, bucket, to));
-        }
-    }
-
-    /// <summary>The last date of the bucket that starts on <paramref name="start"/>, no later than <paramref name="to"/>.</summary>
-    public static LocalDate BucketEnd(LocalDate start, DomainBucket bucket, LocalDate to) => LocalDate.Min(to, bucket switch
-    {
-        DomainBucket.Week => start.With(DateAdjusters.NextOrSame(IsoDayOfWeek.Sunday)),
-        DomainBucket.Month => start.With(DateAdjusters.EndOfMonth),
-        _ => start,
-    });
-
-    private async Task<ReportQuery> MapQuery(IReadOnlyList<string> clinicIds, string fromDate, string toDate, WireBucket bucket, bool bucketRequired)
+    private static ReportQuery MapQuery(IReadOnlyList<string> clinicIds, string fromDate, string toDate, WireBucket bucket, bool bucketRequired)
     {
         var ids = MapClinicIds(clinicIds);
         var (from, to) = MapPeriod(fromDate, toDate);
-        var domainBucket = MapBucket(bucket, bucketRequired);
-        if (ids.Count > 0)
-        {
-            var known = (await grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics()).ToHashSet(StringComparer.Ordinal);
-            var unknown = ids.FindIndex(id => !known.Contains(id));
-            if (unknown >= 0)
-            {
-                ApiErrors.ThrowNotFound($"clinic_ids[{clinicIds.ToList().IndexOf(ids[unknown])}]", $"Clinic {ids[unknown]} does not exist.");
-            }
-        }
-        return new ReportQuery(ids, from, to, domainBucket);
+        return new ReportQuery(ids, from, to, MapBucket(bucket, bucketRequired));
     }
 
     /// <summary>Each id checked (field clinic_ids[i]); duplicates dropped, order kept.</summary>
@@ -246,13 +216,6 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         _ => WireBucket.Unspecified,
     };
 
-    private async Task<NmtPractice.Domain.Clinics.Clinic> GetClinic(string clinicId, string field) =>
-        await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get()
-        ?? throw ApiErrors.NotFound(field, $"Clinic {clinicId} does not exist.");
-
-    private async Task<IReadOnlyList<string>> AllIfEmpty(IReadOnlyList<string> clinicIds) =>
-        clinicIds.Count > 0 ? clinicIds : [.. (await grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics()).Order(StringComparer.Ordinal)];
-
     /// <summary>The rows of the clinics asked for (all when none), by clinic id.</summary>
     private static IEnumerable<DomainComparison> Selected(IReadOnlyList<DomainComparison> rows, IReadOnlyList<string> clinicIds) =>
         rows.Where(r => clinicIds.Count == 0 || clinicIds.Contains(r.ClinicId, StringComparer.Ordinal))
@@ -274,18 +237,22 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         return wire;
     }
 
-    private static WireRoomRow MapRoomRow(DomainRoomRow r, ReportQuery query) => new()
+    private static WireRoomRow MapRoomRow(DomainRoomRow r, ReportQuery query)
     {
-        ClinicId = r.ClinicId ?? "",
-        RoomId = r.RoomId ?? "",
-        BucketStart = WireFormat.FormatDate(LocalDate.Max(r.BucketStart, query.From)),
-        BucketEnd = WireFormat.FormatDate(BucketEnd(r.BucketStart, query.Bucket, query.To)),
-        OpenMinutes = r.OpenMinutes,
-        TreatmentMinutes = r.TreatmentMinutes,
-        TurnoverMinutes = r.TurnoverMinutes,
-        Appointments = r.Appointments,
-        Utilisation = r.Utilisation,
-    };
+        var (first, last) = ReportPeriod.BucketDates(r.BucketStart, query.Bucket, query.From, query.To);
+        return new()
+        {
+            ClinicId = r.ClinicId ?? "",
+            RoomId = r.RoomId ?? "",
+            BucketStart = WireFormat.FormatDate(first),
+            BucketEnd = WireFormat.FormatDate(last),
+                OpenMinutes = r.OpenMinutes,
+            TreatmentMinutes = r.TreatmentMinutes,
+            TurnoverMinutes = r.TurnoverMinutes,
+            Appointments = r.Appointments,
+            Utilisation = r.Utilisation,
+        };
+    }
 
     private static WireTherapistReport MapTherapistReport(DomainTherapistReport report)
     {
@@ -300,17 +267,21 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         return wire;
     }
 
-    private static WireTherapistRow MapTherapistRow(DomainTherapistRow r, ReportQuery query) => new()
+    private static WireTherapistRow MapTherapistRow(DomainTherapistRow r, ReportQuery query)
     {
-        TherapistId = r.TherapistId,
-        ClinicId = r.ClinicId,
-        BucketStart = WireFormat.FormatDate(LocalDate.Max(r.BucketStart, query.From)),
-        BucketEnd = WireFormat.FormatDate(BucketEnd(r.BucketStart, query.Bucket, query.To)),
-        RosteredMinutes = r.RosteredMinutes,
-        BookedMinutes = r.BookedMinutes,
-        Appointments = r.Appointments,
-        Utilisation = r.Utilisation,
-    };
+        var (first, last) = ReportPeriod.BucketDates(r.BucketStart, query.Bucket, query.From, query.To);
+        return new()
+        {
+            TherapistId = r.TherapistId,
+            ClinicId = r.ClinicId,
+            BucketStart = WireFormat.FormatDate(first),
+            BucketEnd = WireFormat.FormatDate(last),
+            RosteredMinutes = r.RosteredMinutes,
+            BookedMinutes = r.BookedMinutes,
+            Appointments = r.Appointments,
+            Utilisation = r.Utilisation,
+        };
+    }
 
     private static WireSummary MapSummary(DomainSummary s) => new()
     {
@@ -332,14 +303,14 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
     };
 
     /// <summary>Always 7 x 24 cells, Monday 00 first; hours the grain did not report are zero.</summary>
-    private static WireHeatmap MapHeatmap(DomainHeatmap heatmap, NmtPractice.Domain.Clinics.Clinic clinic)
+    private static WireHeatmap MapHeatmap(DomainHeatmap heatmap)
     {
         var cells = heatmap.Cells.ToDictionary(c => (c.Weekday, c.Hour));
         var wire = new WireHeatmap
         {
             ClinicId = heatmap.ClinicId,
-            ClinicName = clinic.Name,
-            TimeZone = clinic.TimeZoneId,
+            ClinicName = heatmap.ClinicName,
+            TimeZone = heatmap.TimeZoneId,
             FromDate = WireFormat.FormatDate(heatmap.From),
             ToDate = WireFormat.FormatDate(heatmap.To),
         };

@@ -5,17 +5,24 @@ using NodaTime;
 
 namespace NmtPractice.Domain.Reports;
 
-/// <summary>Usage of one room on one clinic-local day, as the ledger's usage tables report it.</summary>
+/// <summary>
+/// One room's usage on one clinic-local day, as the ledger's usage tables report it: appointments in an occupying status
+/// (booked, arrived, fulfilled, noshow) that start that day. Treatment minutes = end - start; turnover minutes = room
+/// free - end.
+/// </summary>
 public sealed record RoomDayFigures(string ClinicId, string RoomId, LocalDate Day, long TreatmentMinutes, long TurnoverMinutes, int Appointments);
 
-/// <summary>Booked minutes of one therapist at one clinic on one clinic-local day.</summary>
+/// <summary>One therapist's booked treatment minutes at one clinic on one clinic-local day (occupying statuses, by start date).</summary>
 public sealed record TherapistDayFigures(string ClinicId, string TherapistId, LocalDate Day, long BookedMinutes, int Appointments);
 
-/// <summary>Treatment minutes in one clinic-local hour of one date.</summary>
-public sealed record HourFigures(LocalDate Day, int Hour, long TreatmentMinutes);
+/// <summary>
+/// Treatment minutes (occupying statuses) that happen in one clinic-local wall-clock hour: <see cref="Hour"/> 0..23 of
+/// <see cref="Day"/>. On a day when the clocks go back the repeated hour holds up to 120 minutes per room.
+/// </summary>
+public sealed record HourFigures(string ClinicId, LocalDate Day, int Hour, long TreatmentMinutes);
 
-/// <summary>Appointments with one service, status and late flag.</summary>
-public sealed record StatusFigures(string ServiceId, AppointmentStatus Status, bool CancelledLate, int Appointments);
+/// <summary>Appointments of one clinic starting on one local day with one service, status and late flag (expired holds excluded).</summary>
+public sealed record StatusFigures(string ClinicId, LocalDate Day, string ServiceId, AppointmentStatus Status, bool CancelledLate, int Appointments);
 
 /// <summary>A room (RoomId set), clinic (RoomId null) or chain (both null) over one bucket.</summary>
 public sealed record RoomUtilisationFigures(
@@ -52,7 +59,7 @@ public static class UtilisationReports
     /// clinics are ignored.
     /// </summary>
     public static RoomUtilisationResult RoomUtilisation(
-        IReadOnlyList<Clinic> clinics, IEnumerable<RoomDayFigures> usage, LocalDate from, LocalDate to, Bucketing bucketing)
+        IReadOnlyList<Clinic> clinics, IEnumerable<RoomDayFigures> usage, LocalDate from, LocalDate to, ReportBucket bucketing)
     {
         var buckets = ReportPeriod.BucketStarts(from, to, bucketing);
         var acc = new Dictionary<(string Clinic, string Room, LocalDate Bucket), Figures>();
@@ -121,7 +128,7 @@ public static class UtilisationReports
     /// </summary>
     public static IReadOnlyList<TherapistUtilisationFigures> TherapistUtilisation(
         IReadOnlyList<Clinic> clinics, IReadOnlyList<Therapist> therapists, IEnumerable<TherapistDayFigures> usage,
-        LocalDate from, LocalDate to, Bucketing bucketing)
+        LocalDate from, LocalDate to, ReportBucket bucketing)
     {
         var buckets = ReportPeriod.BucketStarts(from, to, bucketing);
         var acc = new Dictionary<(string Therapist, string Clinic, LocalDate Bucket), (long Rostered, long Booked, int Appointments)>();

@@ -50,6 +50,9 @@ public sealed record Refusal(RefusalReason Reason, string Message, string? Field
 {
     public IReadOnlyList<AvailableSlot> Alternatives { get; init; } = [];
 
+    /// <summary>The offending value where the field alone does not say which (the unknown id of a list of ids).</summary>
+    public string? Value { get; init; }
+
     /// <summary>The appointments the refusal is about (e.g. those a roster change would strand), by start.</summary>
     public IReadOnlyList<Guid> Appointments { get; init; } = [];
 

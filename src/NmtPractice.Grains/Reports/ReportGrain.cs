@@ -22,9 +22,9 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         {
             return scope.Refusal;
         }
-        var (clinics, bucketing) = scope.Value;
+        var clinics = scope.Value!;
         var days = await usage.RoomDaysAsync(Ids(clinics), query.From, query.To);
-        var result = UtilisationReports.RoomUtilisation(clinics, days.Select(Map), query.From, query.To, bucketing);
+        var result = UtilisationReports.RoomUtilisation(clinics, days, query.From, query.To, query.Bucket);
         return Result<RoomUtilisationReport>.Ok(new RoomUtilisationReport(
             query, [.. result.Rooms.Select(Map)], [.. result.Clinics.Select(Map)], [.. result.Chain.Select(Map)]));
     }
@@ -36,10 +36,10 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         {
             return scope.Refusal;
         }
-        var (clinics, bucketing) = scope.Value;
+        var clinics = scope.Value!;
         var days = await usage.TherapistDaysAsync(Ids(clinics), query.From, query.To);
         var therapists = await Therapists(clinics, days.Select(d => d.TherapistId));
-        var rows = UtilisationReports.TherapistUtilisation(clinics, therapists, days.Select(Map), query.From, query.To, bucketing);
+        var rows = UtilisationReports.TherapistUtilisation(clinics, therapists, days, query.From, query.To, query.Bucket);
         return Result<TherapistUtilisationReport>.Ok(new TherapistUtilisationReport(
             query,
             [.. rows.Select(r => new TherapistUtilisationRow(r.TherapistId, r.ClinicId, r.BucketStart, r.RosteredMinutes, r.BookedMinutes, r.Appointments))]));
@@ -52,7 +52,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         {
             return scope.Refusal;
         }
-        var clinic = scope.Value.Clinics[0];
+        var clinic = scope.Value![0];
         string[] ids = [clinic.Id];
         var statuses = await usage.StatusCountsAsync(ids, from, to);
         var clients = await usage.ClientCountsAsync(ids, from, to);
@@ -66,11 +66,12 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         {
             return scope.Refusal;
         }
-        var clinic = scope.Value.Clinics[0];
+        var clinic = scope.Value![0];
         var hours = await usage.ClinicHoursAsync([clinic.Id], from, to);
-        var cells = UtilisationReports.Heatmap(clinic, hours.Select(h => new HourFigures(h.Day, h.Hour, h.TreatmentMinutes)), from, to);
+        var cells = UtilisationReports.Heatmap(clinic, hours, from, to);
         return Result<OccupancyHeatmap>.Ok(new OccupancyHeatmap(
-            clinic.Id, from, to, [.. cells.Select(c => new HeatmapCell(c.Weekday, c.Hour, c.OpenRoomMinutes, c.TreatmentMinutes))]));
+            clinic.Id, from, to, [.. cells.Select(c => new HeatmapCell(c.Weekday, c.Hour, c.OpenRoomMinutes, c.TreatmentMinutes))],
+            clinic.Name, clinic.TimeZoneId));
     }
 
     async Task<Result<IReadOnlyList<ChainComparisonRow>>> IReportGrain.ChainComparison(LocalDate from, LocalDate to)
@@ -80,7 +81,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         {
             return scope.Refusal;
         }
-        var clinics = scope.Value.Clinics;
+        var clinics = scope.Value!;
         var ids = Ids(clinics);
         var roomDays = usage.RoomDaysAsync(ids, from, to);
         var therapistDays = usage.TherapistDaysAsync(ids, from, to);
@@ -88,9 +89,9 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         var clients = usage.ClientCountsAsync(ids, from, to);
         await Task.WhenAll(roomDays, therapistDays, statuses, clients);
 
-        var rooms = UtilisationReports.RoomUtilisation(clinics, (await roomDays).Select(Map), from, to, Bucketing.Day);
+        var rooms = UtilisationReports.RoomUtilisation(clinics, await roomDays, from, to, ReportBucket.Day);
         var therapists = await Therapists(clinics, (await therapistDays).Select(d => d.TherapistId));
-        var staff = UtilisationReports.TherapistUtilisation(clinics, therapists, (await therapistDays).Select(Map), from, to, Bucketing.Day);
+        var staff = UtilisationReports.TherapistUtilisation(clinics, therapists, await therapistDays, from, to, ReportBucket.Day);
         var rows = new List<ChainComparisonRow>(clinics.Count);
         foreach (var clinic in clinics.OrderBy(c => c.Id, StringComparer.Ordinal))
         {
@@ -104,11 +105,22 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         return Result<IReadOnlyList<ChainComparisonRow>>.Ok(rows);
     }
 
+    async Task<Result<IReadOnlyList<string>>> IReportGrain.Clinics(IReadOnlyList<string> clinicIds)
+    {
+        var clinics = await LoadClinics(clinicIds ?? [], "clinic_ids");
+        if (clinics.Refusal is not null)
+        {
+            return clinics.Refusal;
+        }
+        IReadOnlyList<string> ids = clinicIds is { Count: > 0 } ? Ids(clinics.Value!) : [.. Ids(clinics.Value!).Order(StringComparer.Ordinal)];
+        return Result<IReadOnlyList<string>>.Ok(ids);
+    }
+
     /// <summary>
     /// Checks the query and loads its clinics (every clinic of the chain when none are named), making sure each is
     /// registered with the usage tables. Refusals: a bad period or bucket (InvalidArgument), an unknown clinic (NotFound).
     /// </summary>
-    private async Task<Result<(IReadOnlyList<Clinic> Clinics, Bucketing Bucketing)>> Scope(ReportQuery query, bool single = false)
+    private async Task<Result<IReadOnlyList<Clinic>>> Scope(ReportQuery query, bool single = false)
     {
         if (query is null)
         {
@@ -118,17 +130,34 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         {
             return bad;
         }
-        Bucketing bucketing;
-        switch (query.Bucket)
+        if (!Enum.IsDefined(query.Bucket))
         {
-            case ReportBucket.Day: bucketing = Bucketing.Day; break;
-            case ReportBucket.Week: bucketing = Bucketing.Week; break;
-            case ReportBucket.Month: bucketing = Bucketing.Month; break;
-            default: return Refusal.Invalid("bucket", $"Unknown bucket {(int)query.Bucket}: day, week or month.");
+            return Refusal.Invalid("bucket", $"Unknown bucket {(int)query.Bucket}: day, week or month.");
         }
-        var field = single ? "clinic_id" : "clinic_ids";
-        var ids = query.ClinicIds is { Count: > 0 } named
-            ? named.Distinct(StringComparer.Ordinal).ToList()
+        var clinics = await LoadClinics(query.ClinicIds ?? [], single ? "clinic_id" : "clinic_ids");
+        if (clinics.Refusal is not null)
+        {
+            return clinics;
+        }
+        foreach (var clinic in clinics.Value!)
+        {
+            if (!Registered.TryGetValue(clinic.Id, out var zone) || zone != clinic.TimeZoneId)
+            {
+                await usage.RegisterClinicAsync(clinic.Id, clinic.TimeZoneId);
+                Registered[clinic.Id] = clinic.TimeZoneId;
+            }
+        }
+        return clinics;
+    }
+
+    /// <summary>
+    /// The one check of a report's clinics: each id well formed and a clinic of the chain (all of them when none are
+    /// named; duplicates dropped, order kept). An unknown clinic is refused on <paramref name="field"/>, with its id as the value.
+    /// </summary>
+    private async Task<Result<IReadOnlyList<Clinic>>> LoadClinics(IReadOnlyList<string> clinicIds, string field)
+    {
+        var ids = clinicIds.Count > 0
+            ? clinicIds.Distinct(StringComparer.Ordinal).ToList()
             : [.. await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).ListClinics()];
         foreach (var id in ids)
         {
@@ -143,19 +172,11 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         {
             if (loaded[i] is not { } clinic)
             {
-                return Refusal.NotFound(field, $"Clinic {ids[i]} does not exist.");
+                return Refusal.NotFound(field, $"Clinic {ids[i]} does not exist.") with { Value = ids[i] };
             }
             clinics.Add(clinic);
         }
-        foreach (var clinic in clinics)
-        {
-            if (!Registered.TryGetValue(clinic.Id, out var zone) || zone != clinic.TimeZoneId)
-            {
-                await usage.RegisterClinicAsync(clinic.Id, clinic.TimeZoneId);
-                Registered[clinic.Id] = clinic.TimeZoneId;
-            }
-        }
-        return Result<(IReadOnlyList<Clinic>, Bucketing)>.Ok((clinics, bucketing));
+        return Result<IReadOnlyList<Clinic>>.Ok(clinics);
     }
 
     /// <summary>Therapists rostered at the clinics, plus any found in the usage (booked there without a roster now).</summary>
@@ -168,19 +189,15 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
     }
 
     private static ClinicSummary Summary(
-        Clinic clinic, LocalDate from, LocalDate to, IEnumerable<StatusDayCount> statuses, IEnumerable<ClientCounts> clients)
+        Clinic clinic, LocalDate from, LocalDate to, IEnumerable<StatusFigures> statuses, IEnumerable<ClientFigures> clients)
     {
-        var s = UtilisationReports.Summary(clinic, statuses.Select(x => new StatusFigures(x.ServiceId, x.Status, x.CancelledLate, x.Appointments)));
+        var s = UtilisationReports.Summary(clinic, statuses);
         var c = clients.FirstOrDefault(x => x.ClinicId == clinic.Id);
         return new ClinicSummary(clinic.Id, from, to, s.Pending, s.Booked, s.Arrived, s.Fulfilled, s.CancelledInTime, s.CancelledLate,
             s.NoShows, c?.UniqueClients ?? 0, c?.NewClients ?? 0, s.RevenueMinor);
     }
 
     private static string[] Ids(IEnumerable<Clinic> clinics) => [.. clinics.Select(c => c.Id)];
-
-    private static RoomDayFigures Map(RoomDayUsage u) => new(u.ClinicId, u.RoomId, u.Day, u.TreatmentMinutes, u.TurnoverMinutes, u.Appointments);
-
-    private static TherapistDayFigures Map(TherapistDayUsage u) => new(u.ClinicId, u.TherapistId, u.Day, u.BookedMinutes, u.Appointments);
 
     private static RoomUtilisationRow Map(RoomUtilisationFigures r) =>
         new(r.ClinicId, r.RoomId, r.BucketStart, r.OpenMinutes, r.TreatmentMinutes, r.TurnoverMinutes, r.Appointments);

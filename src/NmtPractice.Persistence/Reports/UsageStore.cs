@@ -1,13 +1,20 @@
 using System.Data.Common;
 using NmtPractice.Domain.Appointments;
+using NmtPractice.Domain.Reports;
 using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
+// Earlier names of the domain figures, still used by the Plain* oracles (moving to the tests) and three signatures next to them.
+using ClinicHourUsage = NmtPractice.Domain.Reports.HourFigures;
+using RoomDayUsage = NmtPractice.Domain.Reports.RoomDayFigures;
+using StatusDayCount = NmtPractice.Domain.Reports.StatusFigures;
+using TherapistDayUsage = NmtPractice.Domain.Reports.TherapistDayFigures;
+using ClientCounts = NmtPractice.Domain.Reports.ClientFigures;
 
 namespace NmtPractice.Persistence.Reports;
 
 /// <summary>
-/// Usage for reports (migration 0003_usage). Every read comes in two forms that return the same rows: the fast one
+/// Usage for reports (migration 0003_usage), as the domain's figures (<see cref="RoomDayFigures"/>...). Every read comes in two forms that return the same rows: the fast one
 /// (<c>RoomDaysAsync</c>...) sums the compacted aggregates and the deltas not yet compacted in one statement, so it is
 /// exact at any moment; the plain one (<c>PlainRoomDaysAsync</c>...) computes the same figures straight from the
 /// appointments ledger, aggregating per day first (the baseline for benchmarks and the oracle for tests).
@@ -76,7 +83,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
-    public Task<IReadOnlyList<RoomDayUsage>> RoomDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+    public Task<IReadOnlyList<RoomDayFigures>> RoomDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
             WITH d AS (
@@ -137,7 +144,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
     /// Treatment minutes per local date and hour, for the dates <paramref name="from"/>..<paramref name="to"/> on which
     /// the minutes happen (an appointment running past midnight puts its later minutes on the next date).
     /// </summary>
-    public Task<IReadOnlyList<ClinicHourUsage>> ClinicHoursAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+    public Task<IReadOnlyList<HourFigures>> ClinicHoursAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
             WITH d AS (
@@ -195,7 +202,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
             clinicIds, from, to, ReadStatusCount, StatusCountOrder, ct);
 
     /// <summary>Unique and new clients per clinic (see <see cref="ClientCounts"/>), straight from the ledger. Clinics without appointments in the period have no row.</summary>
-    public Task<IReadOnlyList<ClientCounts>> ClientCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+    public Task<IReadOnlyList<ClientFigures>> ClientCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
             WITH p AS (
@@ -212,7 +219,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
                            AND b.cancel_reason IS DISTINCT FROM 'hold-expired')))::integer
               FROM p GROUP BY p.clinic_id
             """,
-            clinicIds, from, to, r => new ClientCounts(r.GetString(0), r.GetInt32(1), r.GetInt32(2)),
+            clinicIds, from, to, r => new ClientFigures(r.GetString(0), r.GetInt32(1), r.GetInt32(2)),
             (a, b) => string.CompareOrdinal(a.ClinicId, b.ClinicId), ct);
 
     /// <summary>
@@ -254,16 +261,16 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
         return list;
     }
 
-    private static int RoomDayOrder(RoomDayUsage a, RoomDayUsage b) =>
+    private static int RoomDayOrder(RoomDayFigures a, RoomDayFigures b) =>
         Compare(string.CompareOrdinal(a.ClinicId, b.ClinicId), a.Day.CompareTo(b.Day), string.CompareOrdinal(a.RoomId, b.RoomId));
 
-    private static int TherapistDayOrder(TherapistDayUsage a, TherapistDayUsage b) =>
+    private static int TherapistDayOrder(TherapistDayFigures a, TherapistDayFigures b) =>
         Compare(string.CompareOrdinal(a.ClinicId, b.ClinicId), a.Day.CompareTo(b.Day), string.CompareOrdinal(a.TherapistId, b.TherapistId));
 
-    private static int ClinicHourOrder(ClinicHourUsage a, ClinicHourUsage b) =>
+    private static int ClinicHourOrder(HourFigures a, HourFigures b) =>
         Compare(string.CompareOrdinal(a.ClinicId, b.ClinicId), a.Day.CompareTo(b.Day), a.Hour.CompareTo(b.Hour));
 
-    private static int StatusCountOrder(StatusDayCount a, StatusDayCount b) =>
+    private static int StatusCountOrder(StatusFigures a, StatusFigures b) =>
         Compare(
             Compare(string.CompareOrdinal(a.ClinicId, b.ClinicId), a.Day.CompareTo(b.Day), string.CompareOrdinal(a.ServiceId, b.ServiceId)),
             a.Status.CompareTo(b.Status),
@@ -273,15 +280,15 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
 
     private static LocalDate ReadDate(DbDataReader r, int ordinal) => LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(ordinal));
 
-    private static RoomDayUsage ReadRoomDay(DbDataReader r) =>
+    private static RoomDayFigures ReadRoomDay(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), ReadDate(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetInt32(5));
 
-    private static TherapistDayUsage ReadTherapistDay(DbDataReader r) =>
+    private static TherapistDayFigures ReadTherapistDay(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), ReadDate(r, 2), r.GetInt64(3), r.GetInt32(4));
 
-    private static ClinicHourUsage ReadClinicHour(DbDataReader r) =>
+    private static HourFigures ReadClinicHour(DbDataReader r) =>
         new(r.GetString(0), ReadDate(r, 1), r.GetInt16(2), r.GetInt64(3));
 
-    private static StatusDayCount ReadStatusCount(DbDataReader r) =>
+    private static StatusFigures ReadStatusCount(DbDataReader r) =>
         new(r.GetString(0), ReadDate(r, 1), r.GetString(2), AppointmentStatusNames.Parse(r.GetString(3)), r.GetBoolean(4), r.GetInt32(5));
 }
