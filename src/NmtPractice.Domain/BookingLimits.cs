@@ -17,20 +17,12 @@ public static class BookingLimits
 
     public const int MaxGridMinutes = 240;
 
-    /// <summary>The longest request id (the idempotency key of Book and Hold, of cover plans).</summary>
-    public const int MaxRequestIdLength = 128;
-
-    /// <summary>
-    /// The diary's range: instants in [<see cref="EarliestInstant"/>, <see cref="LatestInstant"/>), 2000-01-01 to
-    /// 2200-01-01 UTC. Nothing in a clinic's diary is further off.
-    /// </summary>
-    public static readonly Instant EarliestInstant = Instant.FromUtc(2000, 1, 1, 0, 0);
-
-    public static readonly Instant LatestInstant = Instant.FromUtc(2200, 1, 1, 0, 0);
-
     /// <summary>True when <paramref name="grid"/> is whole minutes from <see cref="MinGridMinutes"/> to <see cref="MaxGridMinutes"/>.</summary>
     public static bool IsValidGrid(Duration grid) =>
         grid >= Duration.FromMinutes(MinGridMinutes) && grid <= Duration.FromMinutes(MaxGridMinutes) && grid.TotalMinutes % 1 == 0;
+
+    /// <summary>The longest request id (the idempotency key of Book and Hold, of cover plans).</summary>
+    public const int MaxRequestIdLength = 128;
 
     /// <summary>
     /// The request id of a mutation that needs one: present, not blank, at most <see cref="MaxRequestIdLength"/>
@@ -39,4 +31,12 @@ public static class BookingLimits
     public static Refusal? CheckRequestId(string? requestId) => Validation.First(
         Validation.OptionalText("request_id", requestId, MaxRequestIdLength),
         string.IsNullOrWhiteSpace(requestId) ? Refusal.Invalid("request_id", "request_id is required (an idempotency key).") : null);
+
+    /// <summary>
+    /// The diary's range: instants in [<see cref="EarliestInstant"/>, <see cref="LatestInstant"/>), 2000-01-01 to
+    /// 2200-01-01 UTC. Nothing in a clinic's diary is further off.
+    /// </summary>
+    public static readonly Instant EarliestInstant = Instant.FromUtc(2000, 1, 1, 0, 0);
+
+    public static readonly Instant LatestInstant = Instant.FromUtc(2200, 1, 1, 0, 0);
 }

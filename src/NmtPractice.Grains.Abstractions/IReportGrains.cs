@@ -13,48 +13,19 @@ public sealed record ReportQuery(
     [property: Id(2)] LocalDate To,
     [property: Id(3)] ReportBucket Bucket = ReportBucket.Day);
 
-/// <summary>
-/// Room utilisation of one bucket. <see cref="RoomId"/> is set on room rows; null on clinic totals;
-/// <see cref="ClinicId"/> and <see cref="RoomId"/> are both null on chain totals.
-/// Utilisation = TreatmentMinutes / OpenMinutes (0 when nothing was open).
-/// </summary>
-[GenerateSerializer, Immutable, Alias("nmt.RoomUtilisationRow")]
-public sealed record RoomUtilisationRow(
-    [property: Id(0)] string? ClinicId,
-    [property: Id(1)] string? RoomId,
-    [property: Id(2)] LocalDate BucketStart,
-    [property: Id(3)] long OpenMinutes,
-    [property: Id(4)] long TreatmentMinutes,
-    [property: Id(5)] long TurnoverMinutes,
-    [property: Id(6)] int Appointments)
-{
-    public double Utilisation => OpenMinutes == 0 ? 0 : (double)TreatmentMinutes / OpenMinutes;
-}
-
+/// <summary>Room utilisation per room, clinic and chain, one row per bucket (<see cref="UtilisationReports.RoomUtilisation"/>).</summary>
 [GenerateSerializer, Immutable, Alias("nmt.RoomUtilisationReport")]
 public sealed record RoomUtilisationReport(
     [property: Id(0)] ReportQuery Query,
-    [property: Id(1)] IReadOnlyList<RoomUtilisationRow> Rooms,
-    [property: Id(2)] IReadOnlyList<RoomUtilisationRow> Clinics,
-    [property: Id(3)] IReadOnlyList<RoomUtilisationRow> Chain);
+    [property: Id(1)] IReadOnlyList<RoomUtilisationFigures> Rooms,
+    [property: Id(2)] IReadOnlyList<RoomUtilisationFigures> Clinics,
+    [property: Id(3)] IReadOnlyList<RoomUtilisationFigures> Chain);
 
-/// <summary>Therapist utilisation at one clinic for one bucket: BookedMinutes / RosteredMinutes (0 when not rostered).</summary>
-[GenerateSerializer, Immutable, Alias("nmt.TherapistUtilisationRow")]
-public sealed record TherapistUtilisationRow(
-    [property: Id(0)] string TherapistId,
-    [property: Id(1)] string ClinicId,
-    [property: Id(2)] LocalDate BucketStart,
-    [property: Id(3)] long RosteredMinutes,
-    [property: Id(4)] long BookedMinutes,
-    [property: Id(5)] int Appointments)
-{
-    public double Utilisation => RosteredMinutes == 0 ? 0 : (double)BookedMinutes / RosteredMinutes;
-}
-
+/// <summary>Therapist utilisation per therapist, clinic and bucket (<see cref="UtilisationReports.TherapistUtilisation"/>).</summary>
 [GenerateSerializer, Immutable, Alias("nmt.TherapistUtilisationReport")]
 public sealed record TherapistUtilisationReport(
     [property: Id(0)] ReportQuery Query,
-    [property: Id(1)] IReadOnlyList<TherapistUtilisationRow> Rows);
+    [property: Id(1)] IReadOnlyList<TherapistUtilisationFigures> Rows);
 
 /// <summary>
 /// One clinic's appointments over a period (by the clinic-local date of their start). Revenue is the service price
@@ -83,24 +54,13 @@ public sealed record ClinicSummary(
     public double NoShowRate => Fulfilled + NoShows == 0 ? 0 : (double)NoShows / (Fulfilled + NoShows);
 }
 
-/// <summary>One cell of the occupancy heatmap: a local weekday and hour, summed over the period.</summary>
-[GenerateSerializer, Immutable, Alias("nmt.HeatmapCell")]
-public sealed record HeatmapCell(
-    [property: Id(0)] IsoDayOfWeek Weekday,
-    [property: Id(1)] int Hour,
-    [property: Id(2)] long OpenRoomMinutes,
-    [property: Id(3)] long TreatmentMinutes)
-{
-    public double Occupancy => OpenRoomMinutes == 0 ? 0 : (double)TreatmentMinutes / OpenRoomMinutes;
-}
-
-/// <summary>The heatmap of one clinic, with the clinic's name and IANA zone (the hours are its wall-clock hours).</summary>
+/// <summary>The heatmap of one clinic (<see cref="UtilisationReports.Heatmap"/>), with the clinic's name and IANA zone (the hours are its wall-clock hours).</summary>
 [GenerateSerializer, Immutable, Alias("nmt.OccupancyHeatmap")]
 public sealed record OccupancyHeatmap(
     [property: Id(0)] string ClinicId,
     [property: Id(1)] LocalDate From,
     [property: Id(2)] LocalDate To,
-    [property: Id(3)] IReadOnlyList<HeatmapCell> Cells,
+    [property: Id(3)] IReadOnlyList<HeatmapFigures> Cells,
     [property: Id(4)] string ClinicName,
     [property: Id(5)] string TimeZoneId);
 
@@ -109,7 +69,7 @@ public sealed record OccupancyHeatmap(
 public sealed record ChainComparisonRow(
     [property: Id(0)] string ClinicId,
     [property: Id(1)] string ClinicName,
-    [property: Id(2)] RoomUtilisationRow RoomUtilisation,
+    [property: Id(2)] RoomUtilisationFigures RoomUtilisation,
     [property: Id(3)] long RosteredMinutes,
     [property: Id(4)] long TherapistBookedMinutes,
     [property: Id(5)] ClinicSummary Summary);

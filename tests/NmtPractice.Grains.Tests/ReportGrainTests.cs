@@ -57,18 +57,18 @@ public sealed class ReportGrainTests(ClusterFixture fixture)
         Assert.True(rooms.IsOk, rooms.Refusal?.Message);
         Assert.Equal(
             [
-                new RoomUtilisationRow(clinic.Id, "r1", day, 720, 120, 30, 2),
-                new RoomUtilisationRow(clinic.Id, "r2", day, 720, 0, 0, 0),
-                new RoomUtilisationRow(clinic.Id, "r3", day, 720, 30, 10, 1),
+                new RoomUtilisationFigures(clinic.Id, "r1", day, 720, 120, 30, 2),
+                new RoomUtilisationFigures(clinic.Id, "r2", day, 720, 0, 0, 0),
+                new RoomUtilisationFigures(clinic.Id, "r3", day, 720, 30, 10, 1),
             ],
             rooms.Value!.Rooms);
         var total = Assert.Single(rooms.Value.Clinics);
-        Assert.Equal(new RoomUtilisationRow(clinic.Id, null, day, 2160, 150, 40, 3), total);
+        Assert.Equal(new RoomUtilisationFigures(clinic.Id, null, day, 2160, 150, 40, 3), total);
         Assert.Equal(150d / 2160, total.Utilisation, 12);
 
         var staff = await Reports.TherapistUtilisation(new ReportQuery([clinic.Id], day, day, ReportBucket.Week));
         var weekStart = day.PlusDays(-2);
-        Assert.Equal([new TherapistUtilisationRow(therapist.Id, clinic.Id, weekStart, 720, 150, 3)], staff.Value!.Rows);
+        Assert.Equal([new TherapistUtilisationFigures(therapist.Id, clinic.Id, weekStart, 720, 150, 3)], staff.Value!.Rows);
 
         var summary = (await Reports.ClinicSummary(clinic.Id, day, day)).Value!;
         Assert.Equal(new ClinicSummary(clinic.Id, day, day, 0, 1, 0, 1, 1, 0, 1, 3, 3, 7000), summary);
@@ -82,7 +82,7 @@ public sealed class ReportGrainTests(ClusterFixture fixture)
 
         var comparison = (await Reports.ChainComparison(day, day)).Value!;
         var mine = Assert.Single(comparison, r => r.ClinicId == clinic.Id);
-        Assert.Equal(new RoomUtilisationRow(clinic.Id, null, day, 2160, 150, 40, 3), mine.RoomUtilisation);
+        Assert.Equal(new RoomUtilisationFigures(clinic.Id, null, day, 2160, 150, 40, 3), mine.RoomUtilisation);
         Assert.Equal((720L, 150L), (mine.RosteredMinutes, mine.TherapistBookedMinutes));
         Assert.Equal(summary, mine.Summary);
         Assert.Equal(clinic.Name, mine.ClinicName);

@@ -24,15 +24,27 @@ public sealed record HourFigures(string ClinicId, LocalDate Day, int Hour, long 
 /// <summary>Appointments of one clinic starting on one local day with one service, status and late flag (expired holds excluded).</summary>
 public sealed record StatusFigures(string ClinicId, LocalDate Day, string ServiceId, AppointmentStatus Status, bool CancelledLate, int Appointments);
 
-/// <summary>A room (RoomId set), clinic (RoomId null) or chain (both null) over one bucket.</summary>
+/// <summary>
+/// Room utilisation of one bucket: a room (<see cref="RoomId"/> set), a clinic total (<see cref="RoomId"/> null) or the
+/// chain total (<see cref="ClinicId"/> and <see cref="RoomId"/> both null). A report row, from here to the wire.
+/// </summary>
 public sealed record RoomUtilisationFigures(
-    string? ClinicId, string? RoomId, LocalDate BucketStart, long OpenMinutes, long TreatmentMinutes, long TurnoverMinutes, int Appointments);
+    string? ClinicId, string? RoomId, LocalDate BucketStart, long OpenMinutes, long TreatmentMinutes, long TurnoverMinutes, int Appointments)
+{
+    /// <summary>TreatmentMinutes / OpenMinutes; 0 when nothing was open.</summary>
+    public double Utilisation => OpenMinutes == 0 ? 0 : (double)TreatmentMinutes / OpenMinutes;
+}
 
 public sealed record RoomUtilisationResult(
     IReadOnlyList<RoomUtilisationFigures> Rooms, IReadOnlyList<RoomUtilisationFigures> Clinics, IReadOnlyList<RoomUtilisationFigures> Chain);
 
+/// <summary>Therapist utilisation at one clinic for one bucket. A report row, from here to the wire.</summary>
 public sealed record TherapistUtilisationFigures(
-    string TherapistId, string ClinicId, LocalDate BucketStart, long RosteredMinutes, long BookedMinutes, int Appointments);
+    string TherapistId, string ClinicId, LocalDate BucketStart, long RosteredMinutes, long BookedMinutes, int Appointments)
+{
+    /// <summary>BookedMinutes / RosteredMinutes; 0 when not rostered.</summary>
+    public double Utilisation => RosteredMinutes == 0 ? 0 : (double)BookedMinutes / RosteredMinutes;
+}
 
 /// <summary>Appointments of a clinic over a period by status; revenue in minor units.</summary>
 public sealed record SummaryFigures(
@@ -44,7 +56,12 @@ public sealed record SummaryFigures(
     public double NoShowRate => Fulfilled + NoShows == 0 ? 0 : (double)NoShows / (Fulfilled + NoShows);
 }
 
-public sealed record HeatmapFigures(IsoDayOfWeek Weekday, int Hour, long OpenRoomMinutes, long TreatmentMinutes);
+/// <summary>One cell of the occupancy heatmap: a local weekday and hour, summed over the period.</summary>
+public sealed record HeatmapFigures(IsoDayOfWeek Weekday, int Hour, long OpenRoomMinutes, long TreatmentMinutes)
+{
+    /// <summary>TreatmentMinutes / OpenRoomMinutes; 0 when no room was open.</summary>
+    public double Occupancy => OpenRoomMinutes == 0 ? 0 : (double)TreatmentMinutes / OpenRoomMinutes;
+}
 
 /// <summary>
 /// Combines usage from the ledger with open and rostered time from the configuration into report rows. Pure; the

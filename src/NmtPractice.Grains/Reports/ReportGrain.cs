@@ -25,8 +25,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         var clinics = scope.Value!;
         var days = await usage.RoomDaysAsync(Ids(clinics), query.From, query.To);
         var result = UtilisationReports.RoomUtilisation(clinics, days, query.From, query.To, query.Bucket);
-        return Result<RoomUtilisationReport>.Ok(new RoomUtilisationReport(
-            query, [.. result.Rooms.Select(Map)], [.. result.Clinics.Select(Map)], [.. result.Chain.Select(Map)]));
+        return Result<RoomUtilisationReport>.Ok(new RoomUtilisationReport(query, result.Rooms, result.Clinics, result.Chain));
     }
 
     async Task<Result<TherapistUtilisationReport>> IReportGrain.TherapistUtilisation(ReportQuery query)
@@ -40,9 +39,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         var days = await usage.TherapistDaysAsync(Ids(clinics), query.From, query.To);
         var therapists = await Therapists(clinics, days.Select(d => d.TherapistId));
         var rows = UtilisationReports.TherapistUtilisation(clinics, therapists, days, query.From, query.To, query.Bucket);
-        return Result<TherapistUtilisationReport>.Ok(new TherapistUtilisationReport(
-            query,
-            [.. rows.Select(r => new TherapistUtilisationRow(r.TherapistId, r.ClinicId, r.BucketStart, r.RosteredMinutes, r.BookedMinutes, r.Appointments))]));
+        return Result<TherapistUtilisationReport>.Ok(new TherapistUtilisationReport(query, rows));
     }
 
     async Task<Result<ClinicSummary>> IReportGrain.ClinicSummary(string clinicId, LocalDate from, LocalDate to)
@@ -69,9 +66,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         var clinic = scope.Value![0];
         var hours = await usage.ClinicHoursAsync([clinic.Id], from, to);
         var cells = UtilisationReports.Heatmap(clinic, hours, from, to);
-        return Result<OccupancyHeatmap>.Ok(new OccupancyHeatmap(
-            clinic.Id, from, to, [.. cells.Select(c => new HeatmapCell(c.Weekday, c.Hour, c.OpenRoomMinutes, c.TreatmentMinutes))],
-            clinic.Name, clinic.TimeZoneId));
+        return Result<OccupancyHeatmap>.Ok(new OccupancyHeatmap(clinic.Id, from, to, cells, clinic.Name, clinic.TimeZoneId));
     }
 
     async Task<Result<IReadOnlyList<ChainComparisonRow>>> IReportGrain.ChainComparison(LocalDate from, LocalDate to)
@@ -96,7 +91,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         foreach (var clinic in clinics.OrderBy(c => c.Id, StringComparer.Ordinal))
         {
             var days = rooms.Clinics.Where(r => r.ClinicId == clinic.Id).ToList();
-            var total = new RoomUtilisationRow(clinic.Id, null, from, days.Sum(d => d.OpenMinutes), days.Sum(d => d.TreatmentMinutes),
+            var total = new RoomUtilisationFigures(clinic.Id, null, from, days.Sum(d => d.OpenMinutes), days.Sum(d => d.TreatmentMinutes),
                 days.Sum(d => d.TurnoverMinutes), days.Sum(d => d.Appointments));
             var mine = staff.Where(s => s.ClinicId == clinic.Id).ToList();
             rows.Add(new ChainComparisonRow(clinic.Id, clinic.Name, total, mine.Sum(s => s.RosteredMinutes), mine.Sum(s => s.BookedMinutes),
@@ -198,7 +193,4 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
     }
 
     private static string[] Ids(IEnumerable<Clinic> clinics) => [.. clinics.Select(c => c.Id)];
-
-    private static RoomUtilisationRow Map(RoomUtilisationFigures r) =>
-        new(r.ClinicId, r.RoomId, r.BucketStart, r.OpenMinutes, r.TreatmentMinutes, r.TurnoverMinutes, r.Appointments);
 }

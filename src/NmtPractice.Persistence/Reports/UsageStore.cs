@@ -4,12 +4,6 @@ using NmtPractice.Domain.Reports;
 using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
-// Earlier names of the domain figures, still used by the Plain* oracles (moving to the tests) and three signatures next to them.
-using ClinicHourUsage = NmtPractice.Domain.Reports.HourFigures;
-using RoomDayUsage = NmtPractice.Domain.Reports.RoomDayFigures;
-using StatusDayCount = NmtPractice.Domain.Reports.StatusFigures;
-using TherapistDayUsage = NmtPractice.Domain.Reports.TherapistDayFigures;
-using ClientCounts = NmtPractice.Domain.Reports.ClientFigures;
 
 namespace NmtPractice.Persistence.Reports;
 
