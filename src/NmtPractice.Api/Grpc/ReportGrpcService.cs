@@ -2,20 +2,10 @@ using System.Text;
 using NmtPractice.Api.V1;
 using NmtPractice.Domain.Reports;
 using DomainBucket = NmtPractice.Domain.Reports.ReportBucket;
-using DomainComparison = NmtPractice.Grains.ChainComparisonRow;
 using DomainHeatmap = NmtPractice.Grains.OccupancyHeatmap;
 using DomainRoomReport = NmtPractice.Grains.RoomUtilisationReport;
-using DomainRoomRow = NmtPractice.Domain.Reports.RoomUtilisationFigures;
 using DomainSummary = NmtPractice.Grains.ClinicSummary;
 using DomainTherapistReport = NmtPractice.Grains.TherapistUtilisationReport;
-using DomainTherapistRow = NmtPractice.Domain.Reports.TherapistUtilisationFigures;
-using WireBucket = NmtPractice.Api.V1.ReportBucket;
-using WireHeatmap = NmtPractice.Api.V1.OccupancyHeatmap;
-using WireRoomReport = NmtPractice.Api.V1.RoomUtilisationReport;
-using WireRoomRow = NmtPractice.Api.V1.RoomUtilisationRow;
-using WireSummary = NmtPractice.Api.V1.ClinicSummary;
-using WireTherapistReport = NmtPractice.Api.V1.TherapistUtilisationReport;
-using WireTherapistRow = NmtPractice.Api.V1.TherapistUtilisationRow;
 
 namespace NmtPractice.Api.Grpc;
 
@@ -34,26 +24,26 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
     /// <summary>A chunk of the export is sent once its text reaches this many characters.</summary>
     public const int ChunkChars = 32 * 1024;
 
-    public override async Task<WireRoomReport> GetRoomUtilisation(GetRoomUtilisationRequest request, ServerCallContext context)
+    public override async Task<V1.RoomUtilisationReport> GetRoomUtilisation(GetRoomUtilisationRequest request, ServerCallContext context)
     {
         var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, request.Bucket, bucketRequired: true);
         return MapRoomReport(OrThrow(await Reports.RoomUtilisation(query), request.ClinicIds));
     }
 
-    public override async Task<WireTherapistReport> GetTherapistUtilisation(GetTherapistUtilisationRequest request, ServerCallContext context)
+    public override async Task<V1.TherapistUtilisationReport> GetTherapistUtilisation(GetTherapistUtilisationRequest request, ServerCallContext context)
     {
         var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, request.Bucket, bucketRequired: true);
         return MapTherapistReport(OrThrow(await Reports.TherapistUtilisation(query), request.ClinicIds));
     }
 
-    public override async Task<WireSummary> GetClinicSummary(GetClinicSummaryRequest request, ServerCallContext context)
+    public override async Task<V1.ClinicSummary> GetClinicSummary(GetClinicSummaryRequest request, ServerCallContext context)
     {
         var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
         var (from, to) = MapPeriod(request.FromDate, request.ToDate);
         return MapSummary((await Reports.ClinicSummary(clinicId, from, to)).OrThrow());
     }
 
-    public override async Task<WireHeatmap> GetOccupancyHeatmap(GetOccupancyHeatmapRequest request, ServerCallContext context)
+    public override async Task<V1.OccupancyHeatmap> GetOccupancyHeatmap(GetOccupancyHeatmapRequest request, ServerCallContext context)
     {
         var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
         var (from, to) = MapPeriod(request.FromDate, request.ToDate);
@@ -62,7 +52,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
 
     public override async Task<CompareClinicsResponse> CompareClinics(CompareClinicsRequest request, ServerCallContext context)
     {
-        var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, WireBucket.Unspecified, bucketRequired: false);
+        var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, V1.ReportBucket.Unspecified, bucketRequired: false);
         OrThrow(await Reports.Clinics(query.ClinicIds), request.ClinicIds);
         var rows = (await Reports.ChainComparison(query.From, query.To)).OrThrow();
         var response = new CompareClinicsResponse { FromDate = WireFormat.FormatDate(query.From), ToDate = WireFormat.FormatDate(query.To) };
@@ -77,7 +67,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
             ApiErrors.ThrowInvalid("kind", "kind must be ROOM_UTILISATION, THERAPIST_UTILISATION, CLINIC_SUMMARY, OCCUPANCY_HEATMAP or CHAIN_COMPARISON.");
         }
         var bucketRequired = request.Kind is ReportKind.RoomUtilisation or ReportKind.TherapistUtilisation;
-        var bucket = request.Kind is ReportKind.OccupancyHeatmap or ReportKind.ChainComparison ? WireBucket.Unspecified : request.Bucket;
+        var bucket = request.Kind is ReportKind.OccupancyHeatmap or ReportKind.ChainComparison ? V1.ReportBucket.Unspecified : request.Bucket;
         var query = MapQuery(request.ClinicIds, request.FromDate, request.ToDate, bucket, bucketRequired);
         // The clinics are checked before anything is sent, so a refused export sends nothing.
         var clinicIds = OrThrow(await Reports.Clinics(query.ClinicIds), request.ClinicIds);
@@ -178,7 +168,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         return result.OrThrow();
     }
 
-    private static ReportQuery MapQuery(IReadOnlyList<string> clinicIds, string fromDate, string toDate, WireBucket bucket, bool bucketRequired)
+    private static ReportQuery MapQuery(IReadOnlyList<string> clinicIds, string fromDate, string toDate, V1.ReportBucket bucket, bool bucketRequired)
     {
         var ids = MapClinicIds(clinicIds);
         var (from, to) = MapPeriod(fromDate, toDate);
@@ -199,32 +189,32 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
     private static (LocalDate From, LocalDate To) MapPeriod(string fromDate, string toDate) =>
         WireFormat.DateRange(fromDate, toDate, MaxPeriodDays, $"A report covers at most {MaxPeriodDays} days (three years).");
 
-    private static DomainBucket MapBucket(WireBucket bucket, bool required) => bucket switch
+    private static DomainBucket MapBucket(V1.ReportBucket bucket, bool required) => bucket switch
     {
-        WireBucket.Day => DomainBucket.Day,
-        WireBucket.Week => DomainBucket.Week,
-        WireBucket.Month => DomainBucket.Month,
-        WireBucket.Unspecified when !required => 0,
+        V1.ReportBucket.Day => DomainBucket.Day,
+        V1.ReportBucket.Week => DomainBucket.Week,
+        V1.ReportBucket.Month => DomainBucket.Month,
+        V1.ReportBucket.Unspecified when !required => 0,
         _ => throw ApiErrors.ToRpcException(Refusal.Invalid("bucket", "bucket must be DAY, WEEK or MONTH.")),
     };
 
-    private static WireBucket MapBucket(DomainBucket bucket) => bucket switch
+    private static V1.ReportBucket MapBucket(DomainBucket bucket) => bucket switch
     {
-        DomainBucket.Day => WireBucket.Day,
-        DomainBucket.Week => WireBucket.Week,
-        DomainBucket.Month => WireBucket.Month,
-        _ => WireBucket.Unspecified,
+        DomainBucket.Day => V1.ReportBucket.Day,
+        DomainBucket.Week => V1.ReportBucket.Week,
+        DomainBucket.Month => V1.ReportBucket.Month,
+        _ => V1.ReportBucket.Unspecified,
     };
 
     /// <summary>The rows of the clinics asked for (all when none), by clinic id.</summary>
-    private static IEnumerable<DomainComparison> Selected(IReadOnlyList<DomainComparison> rows, IReadOnlyList<string> clinicIds) =>
+    private static IEnumerable<ChainComparisonRow> Selected(IReadOnlyList<ChainComparisonRow> rows, IReadOnlyList<string> clinicIds) =>
         rows.Where(r => clinicIds.Count == 0 || clinicIds.Contains(r.ClinicId, StringComparer.Ordinal))
             .OrderBy(r => r.ClinicId, StringComparer.Ordinal);
 
-    private static WireRoomReport MapRoomReport(DomainRoomReport report)
+    private static V1.RoomUtilisationReport MapRoomReport(DomainRoomReport report)
     {
         var query = report.Query;
-        var wire = new WireRoomReport
+        var wire = new V1.RoomUtilisationReport
         {
             FromDate = WireFormat.FormatDate(query.From),
             ToDate = WireFormat.FormatDate(query.To),
@@ -237,7 +227,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         return wire;
     }
 
-    private static WireRoomRow MapRoomRow(DomainRoomRow r, ReportQuery query)
+    private static RoomUtilisationRow MapRoomRow(RoomUtilisationFigures r, ReportQuery query)
     {
         var (first, last) = ReportPeriod.BucketDates(r.BucketStart, query.Bucket, query.From, query.To);
         return new()
@@ -246,7 +236,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
             RoomId = r.RoomId ?? "",
             BucketStart = WireFormat.FormatDate(first),
             BucketEnd = WireFormat.FormatDate(last),
-                OpenMinutes = r.OpenMinutes,
+            OpenMinutes = r.OpenMinutes,
             TreatmentMinutes = r.TreatmentMinutes,
             TurnoverMinutes = r.TurnoverMinutes,
             Appointments = r.Appointments,
@@ -254,9 +244,9 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         };
     }
 
-    private static WireTherapistReport MapTherapistReport(DomainTherapistReport report)
+    private static V1.TherapistUtilisationReport MapTherapistReport(DomainTherapistReport report)
     {
-        var wire = new WireTherapistReport
+        var wire = new V1.TherapistUtilisationReport
         {
             FromDate = WireFormat.FormatDate(report.Query.From),
             ToDate = WireFormat.FormatDate(report.Query.To),
@@ -267,7 +257,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         return wire;
     }
 
-    private static WireTherapistRow MapTherapistRow(DomainTherapistRow r, ReportQuery query)
+    private static TherapistUtilisationRow MapTherapistRow(TherapistUtilisationFigures r, ReportQuery query)
     {
         var (first, last) = ReportPeriod.BucketDates(r.BucketStart, query.Bucket, query.From, query.To);
         return new()
@@ -283,7 +273,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         };
     }
 
-    private static WireSummary MapSummary(DomainSummary s) => new()
+    private static V1.ClinicSummary MapSummary(DomainSummary s) => new()
     {
         ClinicId = s.ClinicId,
         FromDate = WireFormat.FormatDate(s.From),
@@ -303,10 +293,10 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
     };
 
     /// <summary>Always 7 x 24 cells, Monday 00 first; hours the grain did not report are zero.</summary>
-    private static WireHeatmap MapHeatmap(DomainHeatmap heatmap)
+    private static V1.OccupancyHeatmap MapHeatmap(DomainHeatmap heatmap)
     {
         var cells = heatmap.Cells.ToDictionary(c => (c.Weekday, c.Hour));
-        var wire = new WireHeatmap
+        var wire = new V1.OccupancyHeatmap
         {
             ClinicId = heatmap.ClinicId,
             ClinicName = heatmap.ClinicName,
@@ -333,7 +323,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
     }
 
     /// <summary>A comparison covers the whole period: its room utilisation is one "bucket" from the first date to the last.</summary>
-    private static ClinicComparison MapComparison(DomainComparison r, ReportQuery query) => new()
+    private static ClinicComparison MapComparison(ChainComparisonRow r, ReportQuery query) => new()
     {
         ClinicId = r.ClinicId,
         ClinicName = r.ClinicName,
@@ -344,7 +334,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, ILogger<ReportGrpcSe
         Summary = MapSummary(r.Summary),
     };
 
-    private static WireRoomRow WithEnd(WireRoomRow row, LocalDate to)
+    private static RoomUtilisationRow WithEnd(RoomUtilisationRow row, LocalDate to)
     {
         row.BucketEnd = WireFormat.FormatDate(to);
         return row;

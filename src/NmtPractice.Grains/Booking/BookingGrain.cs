@@ -351,53 +351,31 @@ public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, 
         return Availability.ForDay(clinic, service, working, date, calendars, travel, now, grid, clientId).ToList();
     }
 
-    private static Refusal? Validate(BookingRequest r)
-    {
-        var ids = Validation.First(
-            BookingLimits.CheckRequestId(r.RequestId),
-            Validation.Id("clinic_id", r.ClinicId),
-            Validation.Id("service_id", r.ServiceId),
-            Validation.Id("client_id", r.ClientId),
-            r.TherapistId is null ? null : Validation.Id("therapist_id", r.TherapistId),
-            r.RoomId is null ? null : Validation.Id("room_id", r.RoomId));
-        if (ids is not null)
-        {
-            return ids;
-        }
-        if (r.Start == default || r.Start < BookingLimits.EarliestInstant || r.Start >= BookingLimits.LatestInstant)
-        {
-            return Refusal.Invalid("start", "start is missing or out of range.");
-        }
-        if (r.HoldFor is { } hold && (hold <= Duration.Zero || hold > AppointmentLifecycle.MaxHoldDuration))
-        {
-            return Refusal.Invalid("hold_for", $"A hold lasts more than 0 and at most {AppointmentLifecycle.MaxHoldDuration.TotalMinutes:0} minutes.");
-        }
-        return null;
-    }
+    /// <summary>The first rule of <see cref="BookingLimits"/> and <see cref="Validation"/> the request breaks, in field order; null when none.</summary>
+    private static Refusal? Validate(BookingRequest r) => Validation.First(
+        BookingLimits.CheckRequestId(r.RequestId),
+        Validation.Id("clinic_id", r.ClinicId),
+        Validation.Id("service_id", r.ServiceId),
+        Validation.Id("client_id", r.ClientId),
+        r.TherapistId is null ? null : Validation.Id("therapist_id", r.TherapistId),
+        r.RoomId is null ? null : Validation.Id("room_id", r.RoomId),
+        r.Start == default || r.Start < BookingLimits.EarliestInstant || r.Start >= BookingLimits.LatestInstant
+            ? Refusal.Invalid("start", "start is missing or out of range.")
+            : null,
+        r.HoldFor is { } hold && (hold <= Duration.Zero || hold > AppointmentLifecycle.MaxHoldDuration)
+            ? Refusal.Invalid("hold_for", $"A hold lasts more than 0 and at most {AppointmentLifecycle.MaxHoldDuration.TotalMinutes:0} minutes.")
+            : null);
 
-    private static Refusal? Validate(AvailabilityRequest q)
-    {
-        var ids = Validation.First(
-            Validation.Id("clinic_id", q.ClinicId),
-            Validation.Id("service_id", q.ServiceId),
-            q.TherapistId is null ? null : Validation.Id("therapist_id", q.TherapistId),
-            q.ClientId is null ? null : Validation.Id("client_id", q.ClientId));
-        if (ids is not null)
-        {
-            return ids;
-        }
-        if (q.To < q.From)
-        {
-            return Refusal.Invalid("to", "The date range ends before it starts.");
-        }
-        if (Period.Between(q.From, q.To, PeriodUnits.Days).Days >= BookingLimits.MaxSearchDays)
-        {
-            return Refusal.Invalid("to", $"Search at most {BookingLimits.MaxSearchDays} days at a time.");
-        }
-        if (q.Grid is { } grid && !BookingLimits.IsValidGrid(grid))
-        {
-            return Refusal.Invalid("grid", $"The grid is whole minutes between {BookingLimits.MinGridMinutes} and {BookingLimits.MaxGridMinutes}.");
-        }
-        return null;
-    }
+    private static Refusal? Validate(AvailabilityRequest q) => Validation.First(
+        Validation.Id("clinic_id", q.ClinicId),
+        Validation.Id("service_id", q.ServiceId),
+        q.TherapistId is null ? null : Validation.Id("therapist_id", q.TherapistId),
+        q.ClientId is null ? null : Validation.Id("client_id", q.ClientId),
+        q.To < q.From ? Refusal.Invalid("to", "The date range ends before it starts.") : null,
+        Period.Between(q.From, q.To, PeriodUnits.Days).Days >= BookingLimits.MaxSearchDays
+            ? Refusal.Invalid("to", $"Search at most {BookingLimits.MaxSearchDays} days at a time.")
+            : null,
+        q.Grid is { } grid && !BookingLimits.IsValidGrid(grid)
+            ? Refusal.Invalid("grid", $"The grid is whole minutes between {BookingLimits.MinGridMinutes} and {BookingLimits.MaxGridMinutes}.")
+            : null);
 }

@@ -15,68 +15,45 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
     /// <summary>Clinic zones this silo has registered with the usage tables (clinic id to zone).</summary>
     private static readonly ConcurrentDictionary<string, string> Registered = new(StringComparer.Ordinal);
 
-    async Task<Result<RoomUtilisationReport>> IReportGrain.RoomUtilisation(ReportQuery query)
-    {
-        var scope = await Scope(query);
-        if (scope.Refusal is not null)
+    Task<Result<RoomUtilisationReport>> IReportGrain.RoomUtilisation(ReportQuery query) =>
+        InScope(query, async clinics =>
         {
-            return scope.Refusal;
-        }
-        var clinics = scope.Value!;
-        var days = await usage.RoomDaysAsync(Ids(clinics), query.From, query.To);
-        var result = UtilisationReports.RoomUtilisation(clinics, days, query.From, query.To, query.Bucket);
-        return Result<RoomUtilisationReport>.Ok(new RoomUtilisationReport(query, result.Rooms, result.Clinics, result.Chain));
-    }
+            var days = await usage.RoomDaysAsync(Ids(clinics), query.From, query.To);
+            var result = UtilisationReports.RoomUtilisation(clinics, days, query.From, query.To, query.Bucket);
+            return new RoomUtilisationReport(query, result.Rooms, result.Clinics, result.Chain);
+        });
 
-    async Task<Result<TherapistUtilisationReport>> IReportGrain.TherapistUtilisation(ReportQuery query)
-    {
-        var scope = await Scope(query);
-        if (scope.Refusal is not null)
+    Task<Result<TherapistUtilisationReport>> IReportGrain.TherapistUtilisation(ReportQuery query) =>
+        InScope(query, async clinics =>
         {
-            return scope.Refusal;
-        }
-        var clinics = scope.Value!;
-        var days = await usage.TherapistDaysAsync(Ids(clinics), query.From, query.To);
-        var therapists = await Therapists(clinics, days.Select(d => d.TherapistId));
-        var rows = UtilisationReports.TherapistUtilisation(clinics, therapists, days, query.From, query.To, query.Bucket);
-        return Result<TherapistUtilisationReport>.Ok(new TherapistUtilisationReport(query, rows));
-    }
+            var days = await usage.TherapistDaysAsync(Ids(clinics), query.From, query.To);
+            var therapists = await Therapists(clinics, days.Select(d => d.TherapistId));
+            return new TherapistUtilisationReport(query, UtilisationReports.TherapistUtilisation(clinics, therapists, days, query.From, query.To, query.Bucket));
+        });
 
-    async Task<Result<ClinicSummary>> IReportGrain.ClinicSummary(string clinicId, LocalDate from, LocalDate to)
-    {
-        var scope = await Scope(new ReportQuery([clinicId ?? ""], from, to), single: true);
-        if (scope.Refusal is not null)
+    Task<Result<ClinicSummary>> IReportGrain.ClinicSummary(string clinicId, LocalDate from, LocalDate to) =>
+        InScope(new ReportQuery([clinicId ?? ""], from, to), async clinics =>
         {
-            return scope.Refusal;
-        }
-        var clinic = scope.Value![0];
-        string[] ids = [clinic.Id];
-        var statuses = await usage.StatusCountsAsync(ids, from, to);
-        var clients = await usage.ClientCountsAsync(ids, from, to);
-        return Result<ClinicSummary>.Ok(Summary(clinic, from, to, statuses, clients));
-    }
+            string[] ids = [clinics[0].Id];
+            var statuses = await usage.StatusCountsAsync(ids, from, to);
+            var clients = await usage.ClientCountsAsync(ids, from, to);
+            return Summary(clinics[0], from, to, statuses, clients);
+        }, single: true);
 
-    async Task<Result<OccupancyHeatmap>> IReportGrain.Heatmap(string clinicId, LocalDate from, LocalDate to)
-    {
-        var scope = await Scope(new ReportQuery([clinicId ?? ""], from, to), single: true);
-        if (scope.Refusal is not null)
+    Task<Result<OccupancyHeatmap>> IReportGrain.Heatmap(string clinicId, LocalDate from, LocalDate to) =>
+        InScope(new ReportQuery([clinicId ?? ""], from, to), async clinics =>
         {
-            return scope.Refusal;
-        }
-        var clinic = scope.Value![0];
-        var hours = await usage.ClinicHoursAsync([clinic.Id], from, to);
-        var cells = UtilisationReports.Heatmap(clinic, hours, from, to);
-        return Result<OccupancyHeatmap>.Ok(new OccupancyHeatmap(clinic.Id, from, to, cells, clinic.Name, clinic.TimeZoneId));
-    }
+            var clinic = clinics[0];
+            var hours = await usage.ClinicHoursAsync([clinic.Id], from, to);
+            return new OccupancyHeatmap(clinic.Id, from, to, UtilisationReports.Heatmap(clinic, hours, from, to), clinic.Name, clinic.TimeZoneId);
+        }, single: true);
 
-    async Task<Result<IReadOnlyList<ChainComparisonRow>>> IReportGrain.ChainComparison(LocalDate from, LocalDate to)
+    Task<Result<IReadOnlyList<ChainComparisonRow>>> IReportGrain.ChainComparison(LocalDate from, LocalDate to) =>
+        InScope(new ReportQuery([], from, to), clinics => Compare(clinics, from, to));
+
+    /// <summary>Every clinic side by side: room and therapist utilisation over the whole period, and the summary.</summary>
+    private async Task<IReadOnlyList<ChainComparisonRow>> Compare(IReadOnlyList<Clinic> clinics, LocalDate from, LocalDate to)
     {
-        var scope = await Scope(new ReportQuery([], from, to));
-        if (scope.Refusal is not null)
-        {
-            return scope.Refusal;
-        }
-        var clinics = scope.Value!;
         var ids = Ids(clinics);
         var roomDays = usage.RoomDaysAsync(ids, from, to);
         var therapistDays = usage.TherapistDaysAsync(ids, from, to);
@@ -97,7 +74,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
             rows.Add(new ChainComparisonRow(clinic.Id, clinic.Name, total, mine.Sum(s => s.RosteredMinutes), mine.Sum(s => s.BookedMinutes),
                 Summary(clinic, from, to, (await statuses).Where(s => s.ClinicId == clinic.Id), (await clients).Where(c => c.ClinicId == clinic.Id))));
         }
-        return Result<IReadOnlyList<ChainComparisonRow>>.Ok(rows);
+        return rows;
     }
 
     async Task<Result<IReadOnlyList<string>>> IReportGrain.Clinics(IReadOnlyList<string> clinicIds)
@@ -109,6 +86,13 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
         }
         IReadOnlyList<string> ids = clinicIds is { Count: > 0 } ? Ids(clinics.Value!) : [.. Ids(clinics.Value!).Order(StringComparer.Ordinal)];
         return Result<IReadOnlyList<string>>.Ok(ids);
+    }
+
+    /// <summary>The report <paramref name="compute"/> makes of the query's clinics, or why the query is refused (<see cref="Scope"/>).</summary>
+    private async Task<Result<T>> InScope<T>(ReportQuery query, Func<IReadOnlyList<Clinic>, Task<T>> compute, bool single = false)
+    {
+        var scope = await Scope(query, single);
+        return scope.Refusal is { } refusal ? refusal : Result<T>.Ok(await compute(scope.Value!));
     }
 
     /// <summary>
