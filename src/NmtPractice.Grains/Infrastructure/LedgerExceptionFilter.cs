@@ -19,7 +19,7 @@ public sealed class LedgerExceptionFilter(ILogger<LedgerExceptionFilter> logger)
         {
             await context.Invoke();
         }
-        catch (Exception e) when (Unavailable(e, timeouts: true) is { } cause)
+        catch (Exception e) when (DatabaseFailure(e, timeouts: true) is { } cause)
         {
             logger.LogWarning(e, "Database failure in {Grain}.{Method}", context.TargetContext.GrainId, context.MethodName);
             throw Translate(cause);
@@ -33,7 +33,7 @@ public sealed class LedgerExceptionFilter(ILogger<LedgerExceptionFilter> logger)
         {
             await context.Invoke();
         }
-        catch (Exception e) when (Unavailable(e, timeouts: false) is { } cause)
+        catch (Exception e) when (DatabaseFailure(e, timeouts: false) is { } cause)
         {
             logger.LogWarning(e, "Database failure calling {Grain}.{Method}", context.TargetId, context.MethodName);
             throw Translate(cause);
@@ -48,10 +48,12 @@ public sealed class LedgerExceptionFilter(ILogger<LedgerExceptionFilter> logger)
 
     /// <summary>
     /// The failure that makes <paramref name="e"/> a database outage, or null when it is something else. A timeout
-    /// counts only inside a grain method (on the caller's side it is the call's own timeout, which the gateway maps).
+    /// counts only with <paramref name="timeouts"/>: inside a grain method (on the caller's side it is the call's own
+    /// timeout, which the gateway maps itself).
     /// </summary>
-    private static Exception? Unavailable(Exception e, bool timeouts)
+    public static Exception? DatabaseFailure(Exception e, bool timeouts)
     {
+        ArgumentNullException.ThrowIfNull(e);
         if (e is NpgsqlException || (timeouts && e is TimeoutException))
         {
             return e;
