@@ -3,7 +3,7 @@ using NmtPractice.Api.Grpc;
 using NmtPractice.Domain.Time;
 using Status = Google.Rpc.Status;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>The API's clients and the server's clock, wherever the server runs (in this process or in others).</summary>
 public interface IApiEndpoint

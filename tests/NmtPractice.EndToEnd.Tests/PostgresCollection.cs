@@ -1,6 +1,6 @@
 using NmtPractice.Testing;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>Tests that need only the shared private PostgreSQL (not the API server).</summary>
 [CollectionDefinition(Name)]

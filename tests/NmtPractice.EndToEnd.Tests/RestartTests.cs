@@ -2,7 +2,7 @@ using Grpc.Net.Client;
 using NmtPractice.Server;
 using NmtPractice.Tokens;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>The embedded default: a server restarted on the same data directory still has its clinics and bookings.</summary>
 public sealed class RestartTests
