@@ -2,9 +2,6 @@ using NmtPractice.Testing;
 
 namespace NmtPractice.EndToEnd.Tests;
 
-/// <summary>Tests that need only the shared private PostgreSQL (not the API server).</summary>
+/// <summary>Tests that need only the shared private PostgreSQL (not the API server); see <see cref="PostgresCollectionBase"/>.</summary>
 [CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
-}
+public sealed class PostgresCollection : PostgresCollectionBase;
