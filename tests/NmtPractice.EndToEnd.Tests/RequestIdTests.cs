@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using NmtPractice.Api.Grpc;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>A request's request_id is traced (and logged) for every call that carries one, as common.proto says.</summary>
 [Collection(ApiCollection.Name)]

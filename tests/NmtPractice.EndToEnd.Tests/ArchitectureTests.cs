@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Xml.Linq;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>
 /// The gateway is thin: the Api assembly reaches the cluster through the grain interfaces only, so it must not

@@ -3,7 +3,7 @@ using NmtPractice.Api.Grpc;
 using NmtPractice.Grains;
 using DomainBucket = NmtPractice.Grains.ReportBucket;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>The export's pieces and CSV text, without a server.</summary>
 public sealed class ReportExportTests
