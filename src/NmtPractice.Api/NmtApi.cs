@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using NmtPractice.Api.Grpc;
 using NmtPractice.Api.Security;
 
@@ -11,10 +10,13 @@ namespace NmtPractice.Api;
 public static class NmtApi
 {
     /// <summary>
-    /// gRPC services behind the authorisation gate (outermost: every RPC but health and reflection needs a valid token
-    /// and a policy in <see cref="RpcPolicies"/>) and the exception interceptor, server reflection, and health checks.
+    /// gRPC services behind three interceptors: the authorisation gate (outermost: every RPC but health and reflection
+    /// needs a valid token and a policy in <see cref="RpcPolicies"/>; the gate puts the caller into
+    /// <see cref="CallerContext"/> for the services and the grains), the request-id interceptor (so that the log lines
+    /// of the call carry its request id), and the exception interceptor; server reflection and health checks.
     /// Authentication itself is registered by <see cref="NmtAuthentication.AddNmtAuthentication"/>; without it every
-    /// call is refused.
+    /// call is refused. The services need only an Orleans <see cref="IGrainFactory"/>: every read and write goes through
+    /// the grains.
     /// </summary>
     public static IServiceCollection AddNmtApi(this IServiceCollection services)
     {
@@ -23,12 +25,11 @@ public static class NmtApi
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<AuthorizationInterceptor>();
+            o.Interceptors.Add<RequestIdInterceptor>();
             o.Interceptors.Add<ExceptionInterceptor>();
             o.MaxReceiveMessageSize = 4 * 1024 * 1024;
             o.EnableDetailedErrors = false;
         });
-        // The caller seam of the record and audit services (a header stand-in until token authentication replaces it).
-        services.TryAddSingleton<ICallerAccessor, GatewayCallerAccessor>();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks();
         return services;

@@ -14,7 +14,6 @@ using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.LocalPostgres;
 using NmtPractice.Persistence.OrleansAdoNet;
-using NmtPractice.Persistence.Records;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -277,11 +276,9 @@ public sealed class NmtServer : IAsyncDisposable
                 client.Services.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
                 client.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));
             });
-            // Listings read the ledger directly; the silo registers these itself.
+            // The API reads and writes through the grains only; this pool is for the database health check (the silo
+            // registers its own).
             builder.Services.TryAddSingleton(_ => NmtSilo.LedgerDataSource(connectionString));
-            builder.Services.TryAddSingleton<AppointmentLedger>();
-            builder.Services.TryAddSingleton<ClientDirectory>();
-            builder.Services.TryAddSingleton<AuditLog>();
         }
 
         if (ServerRole.ServesApi(options.Role))

@@ -3,6 +3,7 @@ using NmtPractice.Domain.Clinics;
 using NmtPractice.Domain.Staff;
 using NmtPractice.Domain.Time;
 using NmtPractice.Grains;
+using NmtPractice.Testing;
 using NodaTime;
 using Orleans;
 
@@ -11,23 +12,24 @@ namespace NmtPractice.Benchmarks;
 /// <summary>
 /// The benchmark's chain, as plain data: clinics (open 08:00-20:00 daily) in a few time zones, rooms with features,
 /// four services, therapists rostered five days a week at their clinic, clients. The workload generators and the
-/// history seeder read it; the grain variant gets it through the config grains.
+/// history seeder read it; the grain variant gets it through the config grains. Built from the shared
+/// <see cref="SampleChain"/> pieces; this class adds only what a benchmark needs: many generated clinics, staff and clients.
 /// </summary>
 public sealed class BenchChain
 {
-    public static readonly LocalTime Opens = new(8, 0);
-    public static readonly LocalTime Closes = new(20, 0);
-    public const string HydraulicTable = "hydraulic-table";
-    public const string NmtCertified = "nmt-certified";
+    public static readonly LocalTime Opens = SampleChain.EightToEight.Start;
+    public static readonly LocalTime Closes = SampleChain.EightToEight.End;
+    public const string HydraulicTable = SampleChain.HydraulicTable;
+    public const string NmtCertified = SampleChain.NmtCertified;
 
-    private static readonly string[] Zones = ["Europe/London", "America/New_York", "Europe/Berlin", "America/Chicago", "Europe/Dublin"];
+    private static readonly string[] Zones = [SampleChain.London, SampleChain.NewYork, "Europe/Berlin", "America/Chicago", "Europe/Dublin"];
 
     public static readonly IReadOnlyList<Service> Services =
     [
-        new("trigger-30", "Trigger-point therapy, 30 min", Duration.FromMinutes(30), Duration.FromMinutes(10), [], null, 40m),
-        new("nmt-45", "NMT follow-up, 45 min", Duration.FromMinutes(45), Duration.FromMinutes(10), [], NmtCertified, 55m),
-        new("nmt-60", "NMT session, 60 min", Duration.FromMinutes(60), Duration.FromMinutes(15), [HydraulicTable], NmtCertified, 70m),
-        new("nmt-75", "NMT initial assessment, 75 min", Duration.FromMinutes(75), Duration.FromMinutes(15), [HydraulicTable], NmtCertified, 90m),
+        SampleChain.Trigger30,
+        SampleChain.Service("nmt-45", "NMT follow-up, 45 min", 45, 10, 55m, NmtCertified),
+        SampleChain.Service(SampleChain.Nmt60Id, "NMT session, 60 min", 60, 15, 70m, NmtCertified, HydraulicTable),
+        SampleChain.Service("nmt-75", "NMT initial assessment, 75 min", 75, 15, 90m, NmtCertified, HydraulicTable),
     ];
 
     public BenchChain(BenchOptions o)
@@ -69,8 +71,6 @@ public sealed class BenchChain
 
     private Clinic BuildClinic(int c)
     {
-        var everyDay = Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None)
-            .Select(d => new OpeningRange(d, new LocalTimeRange(Opens, Closes))).ToList();
         var rooms = Enumerable.Range(0, RoomsPerClinic).Select(r =>
         {
             var features = new List<string>();
@@ -86,19 +86,17 @@ public sealed class BenchChain
             {
                 features.Add("wheelchair-access");
             }
-            return new Room(RoomId(r), $"Room {r + 1}", features, []);
+            return SampleChain.Room(RoomId(r), $"Room {r + 1}", [.. features]);
         }).ToList();
-        return new Clinic(ClinicId(c), $"Clinic {c}", $"{c + 1} High Street", Zones[c % Zones.Length], everyDay, [],
-            Clinic.DefaultCancellationWindow, rooms, [.. Services]);
+        return SampleChain.Clinic(ClinicId(c), name: $"Clinic {c}", zone: Zones[c % Zones.Length], rooms: rooms, services: [.. Services],
+            address: $"{c + 1} High Street");
     }
 
     private Therapist BuildTherapist(int c, int j)
     {
-        var shifts = Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None && WorksOn(j, d))
-            .Select(d => new RosterShift(0, d, new LocalTimeRange(Opens, Closes))).ToList();
-        var roster = new Roster(ClinicId(c), 1, new LocalDate(2025, 1, 6), shifts);
-        IReadOnlyList<Qualification> quals = IsCertified(j) ? [new Qualification(NmtCertified, null)] : [];
-        return new Therapist(TherapistId(c, j), $"Therapist {c}-{j}", quals, [roster], []);
+        var roster = SampleChain.Weekly(ClinicId(c), SampleChain.EveryDay.Where(d => WorksOn(j, d)), SampleChain.EightToEight, new LocalDate(2025, 1, 6));
+        IReadOnlyList<Qualification> quals = IsCertified(j) ? [SampleChain.Certified()] : [];
+        return SampleChain.Therapist(TherapistId(c, j), [roster], name: $"Therapist {c}-{j}", qualifications: quals);
     }
 
     /// <summary>Creates clinics, therapists and clients through their grains, with bounded parallelism.</summary>
@@ -122,7 +120,7 @@ public sealed class BenchChain
         {
             var id = ClientId(k);
             Check(await grains.GetGrain<IClientGrain>(Keys.Client(id)).Register(
-                new Client(id, "Client", $"No{k}", "+44 20 7946 0000", $"client{k}@example.org", null)), id);
+                SampleChain.Client(id, $"No{k}", givenName: "Client", email: $"client{k}@example.org")), id);
             if (Interlocked.Increment(ref done) % 5000 == 0)
             {
                 progress($"{done}/{ClientCount} clients");

@@ -2,6 +2,7 @@ using NmtPractice.Domain.Clinics;
 using NmtPractice.Domain.Scheduling;
 using NmtPractice.Domain.Staff;
 using NmtPractice.Domain.Time;
+using NmtPractice.Testing;
 using NodaTime;
 using NodaTime.Text;
 
@@ -10,11 +11,12 @@ namespace NmtPractice.Domain.Tests;
 /// <summary>
 /// A small, readable world: clinic "c1" in London, open Monday to Saturday 09:00-17:00, two rooms, two services,
 /// and therapist "t1" rostered Monday to Friday 09:00-17:00 there. Monday 2026-06-01 is the usual test day.
+/// The objects come from the shared <see cref="SampleChain"/> builder; this class holds the values of this world.
 /// </summary>
 internal static class TestData
 {
-    public static readonly DateTimeZone London = TimeZones.Get("Europe/London");
-    public static readonly DateTimeZone NewYork = TimeZones.Get("America/New_York");
+    public static readonly DateTimeZone London = TimeZones.Get(SampleChain.London);
+    public static readonly DateTimeZone NewYork = TimeZones.Get(SampleChain.NewYork);
 
     /// <summary>A Monday in summer (BST, UTC+1).</summary>
     public static readonly LocalDate Monday = new(2026, 6, 1);
@@ -24,10 +26,10 @@ internal static class TestData
     /// <summary>"Now" for most tests: a month before <see cref="Monday"/>.</summary>
     public static readonly Instant Now = Instant.FromUtc(2026, 5, 1, 8, 0);
 
-    public const string Nmt = "nmt-certified";
-    public const string Table = "hydraulic-table";
-    public const string Wheelchair = "wheelchair-access";
-    public const string Quiet = "quiet";
+    public const string Nmt = SampleChain.NmtCertified;
+    public const string Table = SampleChain.HydraulicTable;
+    public const string Wheelchair = SampleChain.WheelchairAccess;
+    public const string Quiet = SampleChain.Quiet;
 
     private static readonly LocalTimePattern HhMm = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
 
@@ -43,10 +45,10 @@ internal static class TestData
 
     public static Interval Span(LocalDate date, string from, string to) => new(At(date, from), At(date, to));
 
-    public static Room Room(string id, params string[] features) => new(id, $"Room {id}", features, []);
+    public static Room Room(string id, params string[] features) => SampleChain.Room(id, $"Room {id}", features);
 
     public static Service Service(string id, int minutes, int turnoverMinutes = 0, string? qualification = null, params string[] features) =>
-        new(id, $"Service {id}", Duration.FromMinutes(minutes), Duration.FromMinutes(turnoverMinutes), features, qualification, 60m);
+        SampleChain.Service(id, $"Service {id}", minutes, turnoverMinutes, 60m, qualification, features);
 
     /// <summary>60 min NMT session, 15 min turnover, needs a hydraulic table and an nmt-certified therapist.</summary>
     public static readonly Service Nmt60 = Service("nmt-60", 60, 15, Nmt, Table);
@@ -55,14 +57,13 @@ internal static class TestData
     public static readonly Service Tp30 = Service("tp-30", 30);
 
     public static IReadOnlyList<OpeningRange> Open(IEnumerable<IsoDayOfWeek> days, string from, string to) =>
-        days.Select(d => new OpeningRange(d, Hours(from, to))).ToList();
+        SampleChain.Open(days, Hours(from, to));
 
-    public static readonly IsoDayOfWeek[] MondayToFriday =
-        [IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday];
+    public static readonly IsoDayOfWeek[] MondayToFriday = SampleChain.MondayToFriday;
 
-    public static readonly IsoDayOfWeek[] MondayToSaturday = [.. MondayToFriday, IsoDayOfWeek.Saturday];
+    public static readonly IsoDayOfWeek[] MondayToSaturday = SampleChain.MondayToSaturday;
 
-    public static readonly IsoDayOfWeek[] EveryDay = [.. MondayToSaturday, IsoDayOfWeek.Sunday];
+    public static readonly IsoDayOfWeek[] EveryDay = SampleChain.EveryDay;
 
     public static Clinic Clinic(
         string id = "c1",
@@ -70,25 +71,24 @@ internal static class TestData
         IReadOnlyList<OpeningRange>? hours = null,
         IReadOnlyList<Room>? rooms = null,
         IReadOnlyList<Closure>? closures = null) =>
-        new(id, $"Clinic {id}", "1 High Street", zone,
-            hours ?? Open(MondayToSaturday, "09:00", "17:00"),
-            closures ?? [],
-            Clinics.Clinic.DefaultCancellationWindow,
-            rooms ?? [Room("r1", Table), Room("r2", Table, Wheelchair)],
-            [Nmt60, Tp30]);
+        SampleChain.Clinic(id, zone: zone,
+            hours: hours ?? Open(MondayToSaturday, "09:00", "17:00"),
+            rooms: rooms ?? [Room("r1", Table), Room("r2", Table, Wheelchair)],
+            services: [Nmt60, Tp30],
+            closures: closures);
 
     public static Roster Weekly(string clinicId, IEnumerable<IsoDayOfWeek> days, string from, string to, LocalDate? anchor = null) =>
-        new(clinicId, 1, anchor ?? Monday, days.Select(d => new RosterShift(0, d, Hours(from, to))).ToList());
+        SampleChain.Weekly(clinicId, days, Hours(from, to), anchor ?? Monday);
 
     public static Therapist Therapist(
         string id = "t1",
         IReadOnlyList<Roster>? rosters = null,
         IReadOnlyList<Qualification>? qualifications = null,
         IReadOnlyList<RosterException>? exceptions = null) =>
-        new(id, $"Therapist {id}",
-            qualifications ?? [new Qualification(Nmt, new LocalDate(2030, 1, 1))],
+        SampleChain.Therapist(id,
             rosters ?? [Weekly("c1", MondayToFriday, "09:00", "17:00")],
-            exceptions ?? []);
+            qualifications: qualifications ?? [SampleChain.Certified(new LocalDate(2030, 1, 1))],
+            exceptions: exceptions);
 
     public static RosterException Leave(Interval period, string id = "leave-1") => new(id, RosterExceptionKind.Leave, period, null, "holiday");
 

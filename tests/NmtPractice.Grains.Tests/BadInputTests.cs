@@ -4,7 +4,7 @@ namespace NmtPractice.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class BadInputTests(ClusterFixture fixture)
 {
-    private readonly TestChain _chain = new(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+    private readonly GrainChain _chain = new(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
 
     private static void AssertRefused<T>(Result<T> result, RefusalReason reason, string? field = null)
     {
@@ -18,8 +18,8 @@ public sealed class BadInputTests(ClusterFixture fixture)
     }
 
     private static Clinic ValidClinic(string id) => new(id, "Clinic", "Street", "Europe/London",
-        [new OpeningRange(IsoDayOfWeek.Monday, TestChain.Open)], [], Duration.FromHours(24),
-        [new Room("r1", "Room 1", ["hydraulic-table"], [])], [TestChain.Nmt60Service]);
+        [new OpeningRange(IsoDayOfWeek.Monday, GrainChain.Open)], [], Duration.FromHours(24),
+        [new Room("r1", "Room 1", ["hydraulic-table"], [])], [GrainChain.Nmt60Service]);
 
     public static TheoryData<string, string> InvalidClinics() => new()
     {
@@ -45,9 +45,9 @@ public sealed class BadInputTests(ClusterFixture fixture)
             "unknown time zone" => valid with { TimeZoneId = "Europe/Atlantis" },
             "reversed opening hours" => valid with { OpeningHours = [new OpeningRange(IsoDayOfWeek.Monday, new LocalTimeRange(new LocalTime(18, 0), new LocalTime(9, 0)))] },
             "reversed closure" => valid with { Closures = [new Closure(new DateRange(new LocalDate(2027, 1, 5), new LocalDate(2027, 1, 1)), "x")] },
-            "zero-minute service" => valid with { Services = [TestChain.Nmt60Service with { Duration = Duration.Zero }] },
-            "two-day service" => valid with { Services = [TestChain.Nmt60Service with { Duration = Duration.FromDays(2) }] },
-            "negative turnover" => valid with { Services = [TestChain.Nmt60Service with { Turnover = Duration.FromMinutes(-5) }] },
+            "zero-minute service" => valid with { Services = [GrainChain.Nmt60Service with { Duration = Duration.Zero }] },
+            "two-day service" => valid with { Services = [GrainChain.Nmt60Service with { Duration = Duration.FromDays(2) }] },
+            "negative turnover" => valid with { Services = [GrainChain.Nmt60Service with { Turnover = Duration.FromMinutes(-5) }] },
             "duplicate rooms" => valid with { Rooms = [valid.Rooms[0], valid.Rooms[0]] },
             "huge name" => valid with { Name = new string('x', 100_000) },
             "negative cancellation window" => valid with { CancellationWindow = Duration.FromHours(-1) },
@@ -72,7 +72,7 @@ public sealed class BadInputTests(ClusterFixture fixture)
         AssertRefused(await unknown.UpdateDetails("x", "y", Duration.FromHours(1)), RefusalReason.NotFound, "clinic_id");
         AssertRefused(await grain.UpdateDetails("", "y", Duration.FromHours(1)), RefusalReason.InvalidArgument, "name");
         AssertRefused(await grain.UpdateDetails("x", "y", Duration.FromDays(30)), RefusalReason.InvalidArgument, "cancellation_window");
-        AssertRefused(await grain.SetOpeningHours([new OpeningRange(IsoDayOfWeek.None, TestChain.Open)]), RefusalReason.InvalidArgument, "opening_hours.day");
+        AssertRefused(await grain.SetOpeningHours([new OpeningRange(IsoDayOfWeek.None, GrainChain.Open)]), RefusalReason.InvalidArgument, "opening_hours.day");
         AssertRefused(await grain.AddClosure(new Closure(new DateRange(new LocalDate(2027, 2, 2), new LocalDate(2027, 2, 1)), "x")), RefusalReason.InvalidArgument, "closures");
         AssertRefused(await grain.RemoveClosure(new LocalDate(2027, 2, 1), new LocalDate(2027, 2, 2)), RefusalReason.NotFound, "closure");
         AssertRefused(await grain.UpsertRoom(new Room("bad id", "Room", [], [])), RefusalReason.InvalidArgument, "room_id");
@@ -80,8 +80,8 @@ public sealed class BadInputTests(ClusterFixture fixture)
         var now = ClusterFixture.Clock.GetCurrentInstant();
         AssertRefused(await grain.AddRoomOutOfService("r404", new OutOfServicePeriod(new Interval(now, now + Duration.FromHours(1)), "x")), RefusalReason.NotFound, "room_id");
         AssertRefused(await grain.AddRoomOutOfService("r1", new OutOfServicePeriod(new Interval(now, now), "x")), RefusalReason.InvalidArgument, "out_of_service");
-        AssertRefused(await grain.UpsertService(TestChain.Nmt60Service with { Duration = Duration.FromMinutes(61.5) }), RefusalReason.InvalidArgument, "duration");
-        AssertRefused(await grain.UpsertService(TestChain.Nmt60Service with { Price = -1 }), RefusalReason.InvalidArgument, "price");
+        AssertRefused(await grain.UpsertService(GrainChain.Nmt60Service with { Duration = Duration.FromMinutes(61.5) }), RefusalReason.InvalidArgument, "duration");
+        AssertRefused(await grain.UpsertService(GrainChain.Nmt60Service with { Price = -1 }), RefusalReason.InvalidArgument, "price");
 
         Assert.Equal(clinic with { }, await grain.Get(), ClinicComparer.Instance);
     }
@@ -99,7 +99,7 @@ public sealed class BadInputTests(ClusterFixture fixture)
         AssertRefused(await grain.Rename(" "), RefusalReason.InvalidArgument, "name");
         AssertRefused(await grain.SetRosters([new Roster(_chain.Id("nowhere"), 1, new LocalDate(2026, 1, 5), [])]), RefusalReason.NotFound, "roster.clinic_id");
         AssertRefused(await grain.SetRosters([new Roster(clinic.Id, 0, new LocalDate(2026, 1, 5), [])]), RefusalReason.InvalidArgument, "cycle_weeks");
-        AssertRefused(await grain.SetRosters([new Roster(clinic.Id, 2, new LocalDate(2026, 1, 5), [new RosterShift(2, IsoDayOfWeek.Monday, TestChain.Open)])]), RefusalReason.InvalidArgument, "shifts.week");
+        AssertRefused(await grain.SetRosters([new Roster(clinic.Id, 2, new LocalDate(2026, 1, 5), [new RosterShift(2, IsoDayOfWeek.Monday, GrainChain.Open)])]), RefusalReason.InvalidArgument, "shifts.week");
         AssertRefused(await grain.AddException(new RosterException("e1", RosterExceptionKind.Leave, new Interval(now, now), null, "")), RefusalReason.InvalidArgument, "period");
         AssertRefused(await grain.AddException(new RosterException("e2", RosterExceptionKind.ExtraShift, new Interval(now, now + Duration.FromHours(2)), null, "")), RefusalReason.InvalidArgument, "clinic_id");
         AssertRefused(await grain.AddException(new RosterException("e3", RosterExceptionKind.Leave, new Interval(now, now + Duration.FromDays(400)), null, "")), RefusalReason.InvalidArgument, "period");
@@ -127,9 +127,9 @@ public sealed class BadInputTests(ClusterFixture fixture)
         var clinic = await _chain.Clinic("a");
         var therapist = await _chain.Therapist("t", clinic.Id);
         var client = await _chain.Client("c");
-        var start = TestChain.At(TestChain.FutureDate(), 10);
+        var start = GrainChain.At(GrainChain.FutureDate(), 10);
         var booking = fixture.Grains.GetGrain<IBookingGrain>(0);
-        BookingRequest Request() => new(Guid.NewGuid().ToString(), clinic.Id, TestChain.Nmt60, therapist.Id, null, client.Id, start);
+        BookingRequest Request() => new(Guid.NewGuid().ToString(), clinic.Id, GrainChain.Nmt60, therapist.Id, null, client.Id, start);
 
         AssertRefused(await booking.Book(Request() with { RequestId = "" }), RefusalReason.InvalidArgument, "request_id");
         AssertRefused(await booking.Book(Request() with { RequestId = new string('r', 129) }), RefusalReason.InvalidArgument, "request_id");
@@ -144,8 +144,8 @@ public sealed class BadInputTests(ClusterFixture fixture)
         AssertRefused(await booking.Book(Request() with { HoldFor = Duration.FromDays(2) }), RefusalReason.InvalidArgument, "hold_for");
         Assert.Empty(await fixture.Ledger.ListForClinicAsync(clinic.Id, start - Duration.FromDays(1), start + Duration.FromDays(1)));
 
-        var date = TestChain.FutureDate();
-        AvailabilityRequest Search() => new(clinic.Id, TestChain.Nmt60, date, date);
+        var date = GrainChain.FutureDate();
+        AvailabilityRequest Search() => new(clinic.Id, GrainChain.Nmt60, date, date);
         AssertRefused(await booking.SearchAvailability(Search() with { To = date.PlusDays(-1) }), RefusalReason.InvalidArgument, "to");
         AssertRefused(await booking.SearchAvailability(Search() with { To = date.PlusDays(60) }), RefusalReason.InvalidArgument, "to");
         AssertRefused(await booking.SearchAvailability(Search() with { Grid = Duration.Zero }), RefusalReason.InvalidArgument, "grid");
@@ -165,7 +165,7 @@ public sealed class BadInputTests(ClusterFixture fixture)
         AssertRefused(await appointment.CheckIn(), RefusalReason.NotFound, "appointment_id");
         AssertRefused(await appointment.Complete(), RefusalReason.NotFound, "appointment_id");
         AssertRefused(await appointment.MarkNoShow(), RefusalReason.NotFound, "appointment_id");
-        AssertRefused(await appointment.Reschedule(new RescheduleRequest(TestChain.At(TestChain.FutureDate(), 10))), RefusalReason.NotFound, "appointment_id");
+        AssertRefused(await appointment.Reschedule(new RescheduleRequest(GrainChain.At(GrainChain.FutureDate(), 10))), RefusalReason.NotFound, "appointment_id");
         AssertRefused(await appointment.Reschedule(new RescheduleRequest(default)), RefusalReason.InvalidArgument, "new_start");
     }
 
@@ -174,7 +174,7 @@ public sealed class BadInputTests(ClusterFixture fixture)
     {
         var clinic = await _chain.Clinic("a");
         var therapist = await _chain.Therapist("t", clinic.Id);
-        var booked = (await _chain.Book(clinic.Id, therapist.Id, (await _chain.Client("c")).Id, TestChain.At(TestChain.FutureDate(), 10))).Value!;
+        var booked = (await _chain.Book(clinic.Id, therapist.Id, (await _chain.Client("c")).Id, GrainChain.At(GrainChain.FutureDate(), 10))).Value!;
 
         AssertRefused(await _chain.Appointment(booked.Id).Cancel(new string('x', 10_000)), RefusalReason.InvalidArgument, "reason");
         Assert.Equal(AppointmentStatus.Booked, (await fixture.Ledger.GetAsync(booked.Id))!.Status);

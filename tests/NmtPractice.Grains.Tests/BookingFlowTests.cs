@@ -3,7 +3,7 @@ namespace NmtPractice.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class BookingFlowTests(ClusterFixture fixture)
 {
-    private TestChain NewChain() => new(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+    private GrainChain NewChain() => new(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
 
     [Fact]
     public async Task Booking_with_any_room_allocates_the_best_fitting_room_and_lands_in_the_ledger()
@@ -12,7 +12,7 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var clinic = await chain.Clinic("a");
         var therapist = await chain.Therapist("t", clinic.Id);
         var client = await chain.Client("c");
-        var start = TestChain.At(TestChain.FutureDate(), 10);
+        var start = GrainChain.At(GrainChain.FutureDate(), 10);
 
         var result = await chain.Book(clinic.Id, therapist.Id, client.Id, start);
 
@@ -33,7 +33,7 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var clinic = await chain.Clinic("a", rooms: 3);
         var t1 = await chain.Therapist("t1", clinic.Id);
         var t2 = await chain.Therapist("t2", clinic.Id);
-        var start = TestChain.At(TestChain.FutureDate(), 11);
+        var start = GrainChain.At(GrainChain.FutureDate(), 11);
 
         var first = await chain.Book(clinic.Id, null, (await chain.Client("c1")).Id, start);
         var second = await chain.Book(clinic.Id, null, (await chain.Client("c2")).Id, start);
@@ -50,7 +50,7 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
         var therapist = await chain.Therapist("t", clinic.Id);
-        var start = TestChain.At(TestChain.FutureDate(), 14);
+        var start = GrainChain.At(GrainChain.FutureDate(), 14);
         Assert.True((await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, start)).IsOk);
 
         var refused = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c2")).Id, start);
@@ -69,15 +69,15 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var clinic = await chain.Clinic("a");
         var therapist = await chain.Therapist("t", clinic.Id);
         var client = await chain.Client("c");
-        var date = TestChain.FutureDate();
+        var date = GrainChain.FutureDate();
 
-        Assert.Equal(RefusalReason.OutsideOpeningHours, (await chain.Book(clinic.Id, therapist.Id, client.Id, TestChain.At(date, 19, 30))).Refusal?.Reason);
+        Assert.Equal(RefusalReason.OutsideOpeningHours, (await chain.Book(clinic.Id, therapist.Id, client.Id, GrainChain.At(date, 19, 30))).Refusal?.Reason);
         Assert.Equal(RefusalReason.InThePast, (await chain.Book(clinic.Id, therapist.Id, client.Id, ClusterFixture.Clock.GetCurrentInstant() - Duration.FromDays(1))).Refusal?.Reason);
         await fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).AddClosure(new Closure(new DateRange(date, date), "Bank holiday"));
-        Assert.Equal(RefusalReason.ClinicClosed, (await chain.Book(clinic.Id, therapist.Id, client.Id, TestChain.At(date, 10))).Refusal?.Reason);
+        Assert.Equal(RefusalReason.ClinicClosed, (await chain.Book(clinic.Id, therapist.Id, client.Id, GrainChain.At(date, 10))).Refusal?.Reason);
         var unqualified = await chain.Therapist("u", clinic.Id);
         await fixture.Grains.GetGrain<ITherapistGrain>(Keys.Therapist(unqualified.Id)).SetQualifications([]);
-        Assert.Equal(RefusalReason.Unqualified, (await chain.Book(clinic.Id, unqualified.Id, client.Id, TestChain.At(date.PlusDays(1), 10))).Refusal?.Reason);
+        Assert.Equal(RefusalReason.Unqualified, (await chain.Book(clinic.Id, unqualified.Id, client.Id, GrainChain.At(date.PlusDays(1), 10))).Refusal?.Reason);
     }
 
     [Fact]
@@ -87,11 +87,11 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var clinic = await chain.Clinic("a", rooms: 1);
         var t1 = await chain.Therapist("t1", clinic.Id);
         var t2 = await chain.Therapist("t2", clinic.Id);
-        var date = TestChain.FutureDate();
-        Assert.True((await chain.Book(clinic.Id, t1.Id, (await chain.Client("c1")).Id, TestChain.At(date, 9))).IsOk);
+        var date = GrainChain.FutureDate();
+        Assert.True((await chain.Book(clinic.Id, t1.Id, (await chain.Client("c1")).Id, GrainChain.At(date, 9))).IsOk);
 
-        var inTurnover = await chain.Book(clinic.Id, t2.Id, (await chain.Client("c2")).Id, TestChain.At(date, 10), roomId: "r1");
-        var afterTurnover = await chain.Book(clinic.Id, t2.Id, (await chain.Client("c3")).Id, TestChain.At(date, 10, 15), roomId: "r1");
+        var inTurnover = await chain.Book(clinic.Id, t2.Id, (await chain.Client("c2")).Id, GrainChain.At(date, 10), roomId: "r1");
+        var afterTurnover = await chain.Book(clinic.Id, t2.Id, (await chain.Client("c3")).Id, GrainChain.At(date, 10, 15), roomId: "r1");
 
         Assert.Equal(RefusalReason.Turnover, inTurnover.Refusal?.Reason);
         Assert.True(afterTurnover.IsOk, afterTurnover.Refusal?.Message);
@@ -104,11 +104,11 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var a = await chain.Clinic("a");
         var b = await chain.Clinic("b");
         var therapist = await chain.Therapist("t", a.Id, b.Id);
-        var date = TestChain.FutureDate();
-        Assert.True((await chain.Book(a.Id, therapist.Id, (await chain.Client("c1")).Id, TestChain.At(date, 9))).IsOk);
+        var date = GrainChain.FutureDate();
+        Assert.True((await chain.Book(a.Id, therapist.Id, (await chain.Client("c1")).Id, GrainChain.At(date, 9))).IsOk);
 
-        var tooSoon = await chain.Book(b.Id, therapist.Id, (await chain.Client("c2")).Id, TestChain.At(date, 10));
-        var inTime = await chain.Book(b.Id, therapist.Id, (await chain.Client("c3")).Id, TestChain.At(date, 10, 30));
+        var tooSoon = await chain.Book(b.Id, therapist.Id, (await chain.Client("c2")).Id, GrainChain.At(date, 10));
+        var inTime = await chain.Book(b.Id, therapist.Id, (await chain.Client("c3")).Id, GrainChain.At(date, 10, 30));
 
         Assert.Equal(RefusalReason.Travel, tooSoon.Refusal?.Reason);
         Assert.True(inTime.IsOk, inTime.Refusal?.Message);
@@ -140,7 +140,7 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var chain = NewChain();
         var clinic = await chain.Clinic("a", rooms: 1);
         var therapist = await chain.Therapist("t", clinic.Id);
-        var start = TestChain.At(TestChain.FutureDate(25), 12);
+        var start = GrainChain.At(GrainChain.FutureDate(25), 12);
         var hold = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, start, holdFor: Duration.FromMinutes(2));
         Assert.True(hold.IsOk, hold.Refusal?.Message);
         Assert.Equal(RefusalReason.TherapistBusy, (await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c2")).Id, start)).Refusal?.Reason);
@@ -162,8 +162,8 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var therapist = await chain.Therapist("t", clinic.Id);
         var window = await fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).UpdateDetails(clinic.Name, clinic.Address, Duration.FromDays(7));
         Assert.True(window.IsOk, window.Refusal?.Message);
-        var soon = TestChain.At(TestChain.FutureDate(3), 11);
-        var later = TestChain.At(TestChain.FutureDate(), 11);
+        var soon = GrainChain.At(GrainChain.FutureDate(3), 11);
+        var later = GrainChain.At(GrainChain.FutureDate(), 11);
         var near = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, soon);
         var far = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c2")).Id, later);
 
@@ -183,19 +183,19 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
         var therapist = await chain.Therapist("t", clinic.Id);
-        var date = TestChain.FutureDate();
-        var mine = (await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, TestChain.At(date, 9))).Value!;
-        var other = (await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c2")).Id, TestChain.At(date, 13))).Value!;
+        var date = GrainChain.FutureDate();
+        var mine = (await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, GrainChain.At(date, 9))).Value!;
+        var other = (await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c2")).Id, GrainChain.At(date, 13))).Value!;
 
         var refused = await chain.Appointment(mine.Id).Reschedule(new RescheduleRequest(other.Start));
         var intruder = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c3")).Id, mine.Start);
-        var moved = await chain.Appointment(mine.Id).Reschedule(new RescheduleRequest(TestChain.At(date, 15)));
+        var moved = await chain.Appointment(mine.Id).Reschedule(new RescheduleRequest(GrainChain.At(date, 15)));
         var freed = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c4")).Id, mine.Start);
 
         Assert.Equal(RefusalReason.TherapistBusy, refused.Refusal?.Reason);
         Assert.Equal(RefusalReason.TherapistBusy, intruder.Refusal?.Reason);
         Assert.True(moved.IsOk, moved.Refusal?.Message);
-        Assert.Equal(TestChain.At(date, 15), moved.Value!.Start);
+        Assert.Equal(GrainChain.At(date, 15), moved.Value!.Start);
         Assert.True(freed.IsOk, freed.Refusal?.Message);
     }
 
@@ -205,10 +205,10 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var chain = NewChain();
         var clinic = await chain.Clinic("a", rooms: 1);
         var therapist = await chain.Therapist("t", clinic.Id);
-        var date = TestChain.FutureDate();
-        var mine = (await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, TestChain.At(date, 9))).Value!;
+        var date = GrainChain.FutureDate();
+        var mine = (await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, GrainChain.At(date, 9))).Value!;
 
-        var moved = await chain.Appointment(mine.Id).Reschedule(new RescheduleRequest(TestChain.At(date, 9, 30)));
+        var moved = await chain.Appointment(mine.Id).Reschedule(new RescheduleRequest(GrainChain.At(date, 9, 30)));
 
         Assert.True(moved.IsOk, moved.Refusal?.Message);
     }
@@ -219,14 +219,14 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var chain = NewChain();
         var clinic = await chain.Clinic("a", rooms: 1);
         var therapist = await chain.Therapist("t", clinic.Id);
-        var date = TestChain.FutureDate();
-        Assert.True((await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, TestChain.At(date, 10))).IsOk);
+        var date = GrainChain.FutureDate();
+        Assert.True((await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, GrainChain.At(date, 10))).IsOk);
 
-        var search = await fixture.Grains.GetGrain<IBookingGrain>(0).SearchAvailability(new AvailabilityRequest(clinic.Id, TestChain.Nmt60, date, date));
+        var search = await fixture.Grains.GetGrain<IBookingGrain>(0).SearchAvailability(new AvailabilityRequest(clinic.Id, GrainChain.Nmt60, date, date));
 
         var slots = search.Value!;
-        Assert.DoesNotContain(slots, s => new Interval(s.Start, s.End + Duration.FromMinutes(15)).Overlaps(new Interval(TestChain.At(date, 10), TestChain.At(date, 11, 15))));
-        Assert.Contains(slots, s => s.Start == TestChain.At(date, 11, 15));
+        Assert.DoesNotContain(slots, s => new Interval(s.Start, s.End + Duration.FromMinutes(15)).Overlaps(new Interval(GrainChain.At(date, 10), GrainChain.At(date, 11, 15))));
+        Assert.Contains(slots, s => s.Start == GrainChain.At(date, 11, 15));
         Assert.Equal(new LocalDateTime(date.Year, date.Month, date.Day, 8, 0), slots[0].LocalStart);
         var offered = slots[^1];
         var booked = await chain.Book(clinic.Id, offered.TherapistId, (await chain.Client("c2")).Id, offered.Start);
@@ -241,14 +241,14 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var clinic = await chain.Clinic("a", rooms: 1);
         var therapist = await chain.Therapist("t", clinic.Id);
         var client = await chain.Client("c");
-        var date = TestChain.FutureDate(40);
-        var start = TestChain.At(date, 10);
+        var date = GrainChain.FutureDate(40);
+        var start = GrainChain.At(date, 10);
         var direct = await fixture.Ledger.InsertAsync(new NmtPractice.Persistence.NewAppointment(
-            Guid.NewGuid(), Guid.NewGuid().ToString(), clinic.Id, therapist.Id, "r1", client.Id, TestChain.Nmt60,
+            Guid.NewGuid(), Guid.NewGuid().ToString(), clinic.Id, therapist.Id, "r1", client.Id, GrainChain.Nmt60,
             start, start + Duration.FromHours(1), start + Duration.FromMinutes(75), AppointmentStatus.Booked, null), ClusterFixture.Clock.GetCurrentInstant());
         Assert.Equal(NmtPractice.Persistence.LedgerWriteKind.Inserted, direct.Kind);
 
-        var search = await fixture.Grains.GetGrain<IBookingGrain>(0).SearchAvailability(new AvailabilityRequest(clinic.Id, TestChain.Nmt60, date, date));
+        var search = await fixture.Grains.GetGrain<IBookingGrain>(0).SearchAvailability(new AvailabilityRequest(clinic.Id, GrainChain.Nmt60, date, date));
         var refused = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c2")).Id, start);
 
         Assert.DoesNotContain(search.Value!, s => s.Start == start);
@@ -263,8 +263,8 @@ public sealed class SerializationTests(ClusterFixture fixture)
     public void Domain_records_are_passed_by_reference_within_a_silo_and_round_trip_between_silos()
     {
         var services = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
-        var clinic = new Clinic("x", "X", "", "Europe/London", [new OpeningRange(IsoDayOfWeek.Monday, TestChain.Open)], [], Duration.FromHours(24),
-            [new Room("r1", "Room", ["quiet"], [])], [TestChain.Nmt60Service]);
+        var clinic = new Clinic("x", "X", "", "Europe/London", [new OpeningRange(IsoDayOfWeek.Monday, GrainChain.Open)], [], Duration.FromHours(24),
+            [new Room("r1", "Room", ["quiet"], [])], [GrainChain.Nmt60Service]);
 
         var copy = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
             .GetRequiredService<Orleans.Serialization.DeepCopier>(services).Copy(clinic);
@@ -286,17 +286,17 @@ public sealed class CoordinatorFailureTests(ClusterFixture fixture)
     [Fact]
     public async Task Reservations_of_a_coordinator_that_died_expire_by_themselves()
     {
-        var chain = new TestChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+        var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var clinic = await chain.Clinic("a", rooms: 1);
         var therapist = await chain.Therapist("t", clinic.Id);
-        var date = TestChain.FutureDate();
-        var start = TestChain.At(date, 10);
+        var date = GrainChain.FutureDate();
+        var start = GrainChain.At(date, 10);
         var treatment = new Interval(start, start + Duration.FromHours(1));
         // A coordinator reserves the therapist and the only room, then dies before writing the ledger.
         var orphan = Guid.NewGuid();
         var tentative = new Tentative(orphan, orphan, ClusterFixture.Clock.GetCurrentInstant() + Reservations.TentativeLifetime, null, "orphan");
         Assert.Null(await fixture.Grains.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapist.Id, date)).Reserve(clinic.Id, treatment, TravelMatrix.Standard, tentative));
-        Assert.NotNull((await fixture.Grains.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date)).Reserve(clinic, TestChain.Nmt60, null, treatment, tentative)).RoomId);
+        Assert.NotNull((await fixture.Grains.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date)).Reserve(clinic, GrainChain.Nmt60, null, treatment, tentative)).RoomId);
 
         var whileReserved = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, start);
         ClusterFixture.Clock.Advance(Reservations.TentativeLifetime + Duration.FromSeconds(1));
@@ -314,7 +314,7 @@ public sealed class StateTests(ClusterFixture fixture)
     [Fact]
     public async Task Configuration_survives_deactivation_and_is_read_back_from_storage()
     {
-        var chain = new TestChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+        var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var clinic = await chain.Clinic("a", "America/New_York");
         var clinicGrain = fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id));
         await clinicGrain.UpsertRoom(new Room("r9", "Room 9", ["quiet", "wheelchair-access"], []));

@@ -9,7 +9,7 @@ public sealed class ClientDirectoryTests(ClusterFixture fixture)
     [Fact]
     public async Task Registered_and_updated_clients_are_found_by_name_phone_and_email()
     {
-        var chain = new TestChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+        var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var unique = Guid.NewGuid().ToString("N")[..6];
         var id = chain.Id("ada");
         await fixture.Grains.GetGrain<IClientGrain>(Keys.Client(id)).Register(new Client(id, "Ada", $"Lovelace{unique}", "+44 20 7946 0958", $"ada.{unique}@example.org", null));

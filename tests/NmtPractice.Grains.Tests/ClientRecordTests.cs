@@ -13,7 +13,7 @@ public sealed class ClientRecordTests(ClusterFixture fixture)
         new("neck and shoulder pain", ["tingling"], before, after, [new TriggerPoint("upper trapezius", "left", "mid-belly", "temple")],
             "ischaemic compression", 30, ["t-bar"], "pain rose, then eased", "stretch twice daily");
 
-    private sealed record Setup(TestChain Chain, Clinic Clinic, Clinic Other, Therapist T1, Therapist T2, Client Client, AppointmentRecord Appointment)
+    private sealed record Setup(GrainChain Chain, Clinic Clinic, Clinic Other, Therapist T1, Therapist T2, Client Client, AppointmentRecord Appointment)
     {
         public Caller Therapist1 => new("user-" + T1.Id, Role.Therapist, [Clinic.Id], T1.Id, "10.0.0.1:4000");
         public Caller Therapist2 => new("user-" + T2.Id, Role.Therapist, [Clinic.Id], T2.Id, "10.0.0.2:4000");
@@ -27,13 +27,13 @@ public sealed class ClientRecordTests(ClusterFixture fixture)
     private async Task<Setup> Arrange()
     {
         CallerContext.Clear();
-        var chain = new TestChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+        var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var clinic = await chain.Clinic("a");
         var other = await chain.Clinic("b");
         var t1 = await chain.Therapist("t1", clinic.Id);
         var t2 = await chain.Therapist("t2", clinic.Id);
         var client = await chain.Client("c");
-        var booked = await chain.Book(clinic.Id, t1.Id, client.Id, TestChain.At(TestChain.FutureDate(), 10));
+        var booked = await chain.Book(clinic.Id, t1.Id, client.Id, GrainChain.At(GrainChain.FutureDate(), 10));
         Assert.True(booked.IsOk, booked.Refusal?.Message);
         return new Setup(chain, clinic, other, t1, t2, client, booked.Value!);
     }
@@ -123,8 +123,8 @@ public sealed class ClientRecordTests(ClusterFixture fixture)
     {
         var s = await Arrange();
         var otherClient = await s.Chain.Client("d");
-        var theirs = (await s.Chain.Book(s.Clinic.Id, s.T1.Id, otherClient.Id, TestChain.At(TestChain.FutureDate(), 12))).Value!;
-        var withT2 = (await s.Chain.Book(s.Clinic.Id, s.T2.Id, s.Client.Id, TestChain.At(TestChain.FutureDate(), 14))).Value!;
+        var theirs = (await s.Chain.Book(s.Clinic.Id, s.T1.Id, otherClient.Id, GrainChain.At(GrainChain.FutureDate(), 12))).Value!;
+        var withT2 = (await s.Chain.Book(s.Clinic.Id, s.T2.Id, s.Client.Id, GrainChain.At(GrainChain.FutureDate(), 14))).Value!;
         CallerContext.Set(s.Therapist1);
 
         var wrongClient = (await s.Record.CreateNote(theirs.Id, Content())).Refusal!;
@@ -144,10 +144,10 @@ public sealed class ClientRecordTests(ClusterFixture fixture)
     {
         var s = await Arrange();
         CallerContext.Set(s.FrontDesk);
-        var date = TestChain.FutureDate(21);
-        var held = (await s.Chain.Book(s.Clinic.Id, s.T1.Id, s.Client.Id, TestChain.At(date, 9), holdFor: Duration.FromMinutes(10))).Value!;
+        var date = GrainChain.FutureDate(21);
+        var held = (await s.Chain.Book(s.Clinic.Id, s.T1.Id, s.Client.Id, GrainChain.At(date, 9), holdFor: Duration.FromMinutes(10))).Value!;
         Assert.True((await s.Chain.Appointment(held.Id).Confirm()).IsOk);
-        Assert.True((await s.Chain.Appointment(held.Id).Reschedule(new RescheduleRequest(TestChain.At(date, 15)))).IsOk);
+        Assert.True((await s.Chain.Appointment(held.Id).Reschedule(new RescheduleRequest(GrainChain.At(date, 15)))).IsOk);
         Assert.True((await s.Chain.Appointment(held.Id).Cancel("client asked")).IsOk);
 
         var rows = (await AuditOf(s.Client.Id)).Where(r => r.Entry.AppointmentId == held.Id).ToList();
@@ -175,7 +175,7 @@ public sealed class ClientRecordTests(ClusterFixture fixture)
         Assert.Equal(RefusalReason.Erased, (await clientGrain.Register(s.Client)).Refusal?.Reason);
         Assert.Equal(RefusalReason.Erased, (await s.Record.GetRecord()).Refusal?.Reason);
         Assert.Equal(RefusalReason.Erased, (await s.Record.Erase()).Refusal?.Reason);
-        Assert.Equal(RefusalReason.NotFound, (await s.Chain.Book(s.Clinic.Id, s.T1.Id, s.Client.Id, TestChain.At(TestChain.FutureDate(), 16))).Refusal?.Reason);
+        Assert.Equal(RefusalReason.NotFound, (await s.Chain.Book(s.Clinic.Id, s.T1.Id, s.Client.Id, GrainChain.At(GrainChain.FutureDate(), 16))).Refusal?.Reason);
         CallerContext.Set(s.Therapist1);
         Assert.Equal(RefusalReason.NotAllowed, (await s.Record.GetRecord()).Refusal?.Reason);
         var stored = await fixture.Ledger.GetAsync(s.Appointment.Id);

@@ -6,11 +6,11 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
     [Fact]
     public async Task Two_hundred_concurrent_attempts_at_one_slot_give_exactly_one_booking()
     {
-        var chain = new TestChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+        var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var clinic = await chain.Clinic("hot", rooms: 1);
         var therapist = await chain.Therapist("t", clinic.Id);
         var clients = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => chain.Client($"c{i}")));
-        var start = TestChain.At(TestChain.FutureDate(), 10);
+        var start = GrainChain.At(GrainChain.FutureDate(), 10);
 
         var results = await Task.WhenAll(clients.Select(c => Task.Run(() => chain.Book(clinic.Id, therapist.Id, c.Id, start))));
 
@@ -25,12 +25,12 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
     [Fact]
     public async Task A_retried_request_id_returns_the_first_appointment_and_books_once()
     {
-        var chain = new TestChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+        var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var clinic = await chain.Clinic("a");
         var therapist = await chain.Therapist("t", clinic.Id);
         var client = await chain.Client("c");
         var requestId = $"retry-{Guid.NewGuid()}";
-        var start = TestChain.At(TestChain.FutureDate(), 12);
+        var start = GrainChain.At(GrainChain.FutureDate(), 12);
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => chain.Book(clinic.Id, therapist.Id, client.Id, start, requestId: requestId))));
         var later = await chain.Book(clinic.Id, therapist.Id, client.Id, start, requestId: requestId);
@@ -49,7 +49,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
     {
         var (chain, clinics, therapists, clients) = await Storm.SetUp(fixture.Grains, clinics: 10, roomsPerClinic: 3, therapistsPerClinic: 4, clients: 150);
         var storm = new Storm();
-        var firstDay = TestChain.FutureDate(60);
+        var firstDay = GrainChain.FutureDate(60);
 
         await storm.Run(chain, clinics, therapists, clients, attempts: 5000, callers: 32, seed: 7, firstDay, days: 5);
 
@@ -103,7 +103,7 @@ public static class StormChecks
             var clinic = clinics.Single(c => c.Id == b.ClinicId);
             var local = b.Start.InZone(clinic.Zone);
             var localEnd = b.End.InZone(clinic.Zone);
-            Assert.True(local.TimeOfDay >= TestChain.Open.Start && localEnd.TimeOfDay <= TestChain.Open.End && local.Date == localEnd.Date,
+            Assert.True(local.TimeOfDay >= GrainChain.Open.Start && localEnd.TimeOfDay <= GrainChain.Open.End && local.Date == localEnd.Date,
                 $"{b.Id} at {local} is outside 08:00-20:00");
             Assert.Contains(therapists.Single(t => t.Id == b.TherapistId).Rosters, r => r.ClinicId == b.ClinicId);
         }

@@ -9,16 +9,16 @@ public sealed class CoverTests(ClusterFixture fixture)
 {
     private const int NearReach = 15;
 
-    private TestChain NewChain() => new(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+    private GrainChain NewChain() => new(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
 
     private ICoverGrain Cover => fixture.Grains.GetGrain<ICoverGrain>(0);
 
     private ITherapistGrain TherapistGrain(string id) => fixture.Grains.GetGrain<ITherapistGrain>(Keys.Therapist(id));
 
     private static AbsenceReport Sick(Therapist therapist, LocalDate date, int reach = NearReach) =>
-        new(Guid.NewGuid().ToString(), therapist.Id, TestChain.At(date, 0), TestChain.At(date.PlusDays(1), 0), RosterExceptionKind.Sickness, "flu", reach);
+        new(Guid.NewGuid().ToString(), therapist.Id, GrainChain.At(date, 0), GrainChain.At(date.PlusDays(1), 0), RosterExceptionKind.Sickness, "flu", reach);
 
-    private async Task<AppointmentRecord> Booked(TestChain chain, string clinicId, string therapistId, string clientName, Instant start, string? roomId = null)
+    private async Task<AppointmentRecord> Booked(GrainChain chain, string clinicId, string therapistId, string clientName, Instant start, string? roomId = null)
     {
         var result = await chain.Book(clinicId, therapistId, (await chain.Client(clientName)).Id, start, roomId: roomId);
         Assert.True(result.IsOk, result.Refusal?.Message);
@@ -30,7 +30,7 @@ public sealed class CoverTests(ClusterFixture fixture)
     {
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
-        var date = TestChain.FutureDate();
+        var date = GrainChain.FutureDate();
         var sick = await chain.Therapist("s", clinic.Id);
         // The obvious candidates come first by id, and each has a reason not to be proposed.
         var busy = await chain.Therapist("a-busy", clinic.Id);
@@ -38,10 +38,10 @@ public sealed class CoverTests(ClusterFixture fixture)
         Assert.True((await TherapistGrain(unqualified.Id).SetQualifications([])).IsOk);
         var onLeave = await chain.Therapist("c-on-leave", clinic.Id);
         Assert.True((await TherapistGrain(onLeave.Id).AddException(new RosterException("hol", RosterExceptionKind.Leave,
-            new Interval(TestChain.At(date, 0), TestChain.At(date.PlusDays(1), 0)), null, "holiday"))).IsOk);
+            new Interval(GrainChain.At(date, 0), GrainChain.At(date.PlusDays(1), 0)), null, "holiday"))).IsOk);
         var free = await chain.Therapist("z-free", clinic.Id);
-        var appointment = await Booked(chain, clinic.Id, sick.Id, "k1", TestChain.At(date, 10));
-        await Booked(chain, clinic.Id, busy.Id, "k2", TestChain.At(date, 10, 30));
+        var appointment = await Booked(chain, clinic.Id, sick.Id, "k1", GrainChain.At(date, 10));
+        await Booked(chain, clinic.Id, busy.Id, "k2", GrainChain.At(date, 10, 30));
 
         var planned = await Cover.ReportAbsence(Sick(sick, date));
 
@@ -65,16 +65,16 @@ public sealed class CoverTests(ClusterFixture fixture)
     {
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
-        var date = TestChain.FutureDate(21);
+        var date = GrainChain.FutureDate(21);
         var sick = await chain.Therapist("s", clinic.Id);
         var substitute = await chain.Therapist("sub", clinic.Id);
-        var morning = await Booked(chain, clinic.Id, sick.Id, "k1", TestChain.At(date, 10));
-        var afternoon = await Booked(chain, clinic.Id, sick.Id, "k2", TestChain.At(date, 14));
+        var morning = await Booked(chain, clinic.Id, sick.Id, "k1", GrainChain.At(date, 10));
+        var afternoon = await Booked(chain, clinic.Id, sick.Id, "k2", GrainChain.At(date, 14));
         var plan = (await Cover.ReportAbsence(Sick(sick, date))).Value!;
         Assert.All(plan.Items, i => Assert.Equal(substitute.Id, i.NewTherapistId));
 
         // Someone books the substitute at 14:00 before the manager applies the plan.
-        var taken = await Booked(chain, clinic.Id, substitute.Id, "k3", TestChain.At(date, 14));
+        var taken = await Booked(chain, clinic.Id, substitute.Id, "k3", GrainChain.At(date, 14));
         var planGrain = fixture.Grains.GetGrain<ICoverPlanGrain>(plan.PlanId);
         var outcome = (await planGrain.Apply("apply-all", [])).Value!;
 
@@ -100,7 +100,7 @@ public sealed class CoverTests(ClusterFixture fixture)
         var chain = NewChain();
         var near = await chain.Clinic("a");
         var other = await chain.Clinic("b", rooms: 1);
-        var date = TestChain.FutureDate(22);
+        var date = GrainChain.FutureDate(22);
         var chainGrain = fixture.Grains.GetGrain<IChainGrain>(Keys.Chain);
         var travel = await chainGrain.GetTravel();
         Assert.True((await chainGrain.SetTravel(travel with
@@ -109,7 +109,7 @@ public sealed class CoverTests(ClusterFixture fixture)
         })).IsOk);
         var sick = await chain.Therapist("s", near.Id);
         var there = await chain.Therapist("o", other.Id);
-        var appointment = await Booked(chain, near.Id, sick.Id, "k1", TestChain.At(date, 11));
+        var appointment = await Booked(chain, near.Id, sick.Id, "k1", GrainChain.At(date, 11));
 
         var plan = (await Cover.ReportAbsence(Sick(sick, date))).Value!;
 
@@ -132,9 +132,9 @@ public sealed class CoverTests(ClusterFixture fixture)
     {
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
-        var date = TestChain.FutureDate(23);
+        var date = GrainChain.FutureDate(23);
         var sick = await chain.Therapist("s", clinic.Id);
-        var appointment = await Booked(chain, clinic.Id, sick.Id, "k1", TestChain.At(date, 9));
+        var appointment = await Booked(chain, clinic.Id, sick.Id, "k1", GrainChain.At(date, 9));
         var report = Sick(sick, date, reach: 0);
 
         var plan = (await Cover.ReportAbsence(report)).Value!;
@@ -154,15 +154,15 @@ public sealed class CoverTests(ClusterFixture fixture)
     {
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
-        var date = TestChain.FutureDate(24);
+        var date = GrainChain.FutureDate(24);
         var therapist = await chain.Therapist("s", clinic.Id);
-        var morning = await Booked(chain, clinic.Id, therapist.Id, "k1", TestChain.At(date, 9));
-        var evening = await Booked(chain, clinic.Id, therapist.Id, "k2", TestChain.At(date, 18));
+        var morning = await Booked(chain, clinic.Id, therapist.Id, "k1", GrainChain.At(date, 9));
+        var evening = await Booked(chain, clinic.Id, therapist.Id, "k2", GrainChain.At(date, 18));
         var afternoonsOnly = AfternoonsOnly(clinic.Id);
 
         var refused = await TherapistGrain(therapist.Id).SetRosters(afternoonsOnly);
         var leave = await TherapistGrain(therapist.Id).AddException(new RosterException("l1", RosterExceptionKind.Leave,
-            new Interval(TestChain.At(date, 17), TestChain.At(date, 20)), null, "dentist"));
+            new Interval(GrainChain.At(date, 17), GrainChain.At(date, 20)), null, "dentist"));
 
         Assert.Equal(RefusalReason.WouldStrandBookings, refused.Refusal?.Reason);
         Assert.Equal("WOULD_STRAND_BOOKINGS", refused.Refusal!.Code);
@@ -173,7 +173,7 @@ public sealed class CoverTests(ClusterFixture fixture)
         Assert.Empty(stored.Exceptions);
         // A change that strands nothing goes through.
         Assert.True((await TherapistGrain(therapist.Id).AddException(new RosterException("l2", RosterExceptionKind.Leave,
-            new Interval(TestChain.At(date, 12), TestChain.At(date, 13)), null, "lunch"))).IsOk);
+            new Interval(GrainChain.At(date, 12), GrainChain.At(date, 13)), null, "lunch"))).IsOk);
     }
 
     [Fact]
@@ -181,9 +181,9 @@ public sealed class CoverTests(ClusterFixture fixture)
     {
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
-        var date = TestChain.FutureDate(25);
+        var date = GrainChain.FutureDate(25);
         var therapist = await chain.Therapist("s", clinic.Id);
-        var morning = await Booked(chain, clinic.Id, therapist.Id, "k1", TestChain.At(date, 9));
+        var morning = await Booked(chain, clinic.Id, therapist.Id, "k1", GrainChain.At(date, 9));
 
         var change = await Cover.SetRosters(Guid.NewGuid().ToString(), therapist.Id, AfternoonsOnly(clinic.Id), StrandedPolicy.Cancel);
 
@@ -199,11 +199,11 @@ public sealed class CoverTests(ClusterFixture fixture)
     {
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
-        var date = TestChain.FutureDate(26);
+        var date = GrainChain.FutureDate(26);
         var therapist = await chain.Therapist("s", clinic.Id);
         var colleague = await chain.Therapist("t", clinic.Id);
-        var morning = await Booked(chain, clinic.Id, therapist.Id, "k1", TestChain.At(date, 9));
-        var leave = new RosterException("l1", RosterExceptionKind.Leave, new Interval(TestChain.At(date, 8), TestChain.At(date, 11)), null, "appointment");
+        var morning = await Booked(chain, clinic.Id, therapist.Id, "k1", GrainChain.At(date, 9));
+        var leave = new RosterException("l1", RosterExceptionKind.Leave, new Interval(GrainChain.At(date, 8), GrainChain.At(date, 11)), null, "appointment");
 
         var change = await Cover.AddException(Guid.NewGuid().ToString(), therapist.Id, leave, StrandedPolicy.Cover);
 

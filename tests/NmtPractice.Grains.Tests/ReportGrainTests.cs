@@ -12,14 +12,14 @@ namespace NmtPractice.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class ReportGrainTests(ClusterFixture fixture)
 {
-    private TestChain NewChain() => new(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
+    private GrainChain NewChain() => new(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
 
     private IReportGrain Reports => fixture.Grains.GetGrain<IReportGrain>(0);
 
     /// <summary>A Wednesday at least 20 days ahead: never a daylight-saving day in London (changes fall on Sundays).</summary>
     private static LocalDate Wednesday()
     {
-        var d = TestChain.FutureDate(20);
+        var d = GrainChain.FutureDate(20);
         while (d.DayOfWeek != IsoDayOfWeek.Wednesday)
         {
             d = d.PlusDays(1);
@@ -38,10 +38,10 @@ public sealed class ReportGrainTests(ClusterFixture fixture)
         var c3 = (await chain.Client("c3")).Id;
         var day = Wednesday();
 
-        var a = await chain.Book(clinic.Id, therapist.Id, c1, TestChain.At(day, 9), TestChain.Nmt60, "r1");
-        var b = await chain.Book(clinic.Id, therapist.Id, c2, TestChain.At(day, 10, 30), TestChain.Nmt60, "r1");
-        var c = await chain.Book(clinic.Id, therapist.Id, c3, TestChain.At(day, 12), TestChain.Trigger30, "r2");
-        var e = await chain.Book(clinic.Id, therapist.Id, c1, TestChain.At(day, 13), TestChain.Trigger30, "r3");
+        var a = await chain.Book(clinic.Id, therapist.Id, c1, GrainChain.At(day, 9), GrainChain.Nmt60, "r1");
+        var b = await chain.Book(clinic.Id, therapist.Id, c2, GrainChain.At(day, 10, 30), GrainChain.Nmt60, "r1");
+        var c = await chain.Book(clinic.Id, therapist.Id, c3, GrainChain.At(day, 12), GrainChain.Trigger30, "r2");
+        var e = await chain.Book(clinic.Id, therapist.Id, c1, GrainChain.At(day, 13), GrainChain.Trigger30, "r3");
         Assert.All(new[] { a, b, c, e }, r => Assert.True(r.IsOk, r.Refusal?.Message));
         Assert.True((await chain.Appointment(c.Value!.Id).Cancel("client rang")).IsOk);
         var now = ClusterFixture.Clock.GetCurrentInstant();

@@ -8,7 +8,7 @@ public sealed class SiloFailureTests(ClusterFixture fixture) : IClassFixture<Clu
     {
         var (chain, clinics, therapists, clients) = await Storm.SetUp(fixture.Grains, clinics: 6, roomsPerClinic: 3, therapistsPerClinic: 4, clients: 100);
         var storm = new Storm();
-        var running = storm.Run(chain, clinics, therapists, clients, attempts: 1500, callers: 32, seed: 11, TestChain.FutureDate(90), days: 4);
+        var running = storm.Run(chain, clinics, therapists, clients, attempts: 1500, callers: 32, seed: 11, GrainChain.FutureDate(90), days: 4);
 
         while (storm.Attempted < 400)
         {

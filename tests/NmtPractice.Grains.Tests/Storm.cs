@@ -14,10 +14,10 @@ public sealed class Storm
 
     public int Attempted;
 
-    public static async Task<(TestChain Chain, List<Clinic> Clinics, List<Therapist> Therapists, List<Client> Clients)> SetUp(
+    public static async Task<(GrainChain Chain, List<Clinic> Clinics, List<Therapist> Therapists, List<Client> Clients)> SetUp(
         IGrainFactory grains, int clinics, int roomsPerClinic, int therapistsPerClinic, int clients)
     {
-        var chain = new TestChain(grains, Guid.NewGuid().ToString("N")[..8]);
+        var chain = new GrainChain(grains, Guid.NewGuid().ToString("N")[..8]);
         var clinicList = new List<Clinic>();
         for (var i = 0; i < clinics; i++)
         {
@@ -37,7 +37,7 @@ public sealed class Storm
         return (chain, clinicList, therapists, clientList);
     }
 
-    public async Task Run(TestChain chain, List<Clinic> clinics, List<Therapist> therapists, List<Client> clients,
+    public async Task Run(GrainChain chain, List<Clinic> clinics, List<Therapist> therapists, List<Client> clients,
         int attempts, int callers, int seed, LocalDate firstDay, int days, CancellationToken stop = default)
     {
         var next = -1;
@@ -55,9 +55,9 @@ public sealed class Storm
                 var rostered = therapists.Where(t => t.Rosters.Any(r => r.ClinicId == clinic.Id)).ToList();
                 var therapist = random.Next(4) == 0 ? null : rostered[random.Next(rostered.Count)].Id;
                 var room = random.Next(3) == 0 ? $"r{random.Next(clinic.Rooms.Count) + 1}" : null;
-                var service = random.Next(2) == 0 ? TestChain.Nmt60 : TestChain.Trigger30;
+                var service = random.Next(2) == 0 ? GrainChain.Nmt60 : GrainChain.Trigger30;
                 var date = firstDay.PlusDays(random.Next(days));
-                var start = TestChain.At(date, 8, 0, clinic.TimeZoneId) + Duration.FromMinutes(15 * random.Next(44));
+                var start = GrainChain.At(date, 8, 0, clinic.TimeZoneId) + Duration.FromMinutes(15 * random.Next(44));
                 var client = clients[random.Next(clients.Count)].Id;
                 var requestId = $"storm-{seed}-{i}";
                 Interlocked.Increment(ref Attempted);
@@ -66,7 +66,7 @@ public sealed class Storm
         })));
     }
 
-    private static async Task<Outcome> Attempt(TestChain chain, string clinicId, string? therapistId, string clientId, Instant start, string service, string? room, string requestId)
+    private static async Task<Outcome> Attempt(GrainChain chain, string clinicId, string? therapistId, string clientId, Instant start, string service, string? room, string requestId)
     {
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)

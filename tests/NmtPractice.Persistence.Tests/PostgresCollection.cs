@@ -2,8 +2,6 @@ using NmtPractice.Testing;
 
 namespace NmtPractice.Persistence.Tests;
 
+/// <summary>Tests that share one private PostgreSQL; see <see cref="PostgresCollectionBase"/>.</summary>
 [CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
-}
+public sealed class PostgresCollection : PostgresCollectionBase;

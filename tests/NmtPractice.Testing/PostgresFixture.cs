@@ -12,7 +12,7 @@ namespace NmtPractice.Testing;
 /// otherwise a private <see cref="LocalPostgresCluster"/> is started in a fresh temp directory on a free 127.0.0.1 port,
 /// shared by every fixture instance in the test process and deleted when the last one is disposed.
 /// Use it as an xunit collection fixture: declare in your test project
-/// <c>[CollectionDefinition(PostgresCollection.Name)] public sealed class PostgresCollection : ICollectionFixture&lt;PostgresFixture&gt; { public const string Name = "postgres"; }</c>.
+/// <c>[CollectionDefinition(Name)] public sealed class PostgresCollection : PostgresCollectionBase;</c> (see <see cref="PostgresCollectionBase"/>).
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {

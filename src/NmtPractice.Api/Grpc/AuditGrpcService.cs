@@ -4,8 +4,11 @@ using NmtPractice.Api.V1;
 
 namespace NmtPractice.Api.Grpc;
 
-/// <summary>The audit trail for managers and admins: validates the filters, passes the caller to the audit grain, pages by row id.</summary>
-public sealed class AuditGrpcService(IGrainFactory grains, ICallerAccessor callers) : AuditService.AuditServiceBase
+/// <summary>
+/// The audit trail for managers and admins: validates the filters, asks the audit grain (which reads the caller from
+/// <see cref="CallerContext"/>, set by the <see cref="AuthorizationInterceptor"/>), pages by row id.
+/// </summary>
+public sealed class AuditGrpcService(IGrainFactory grains) : AuditService.AuditServiceBase
 {
     public override async Task<QueryAuditResponse> QueryAudit(QueryAuditRequest request, ServerCallContext context)
     {
@@ -27,7 +30,6 @@ public sealed class AuditGrpcService(IGrainFactory grains, ICallerAccessor calle
             from,
             to,
             after);
-        callers.Enter(context);
         var rows = (await grains.GetGrain<IAuditGrain>(0).Query(filter, pageSize + 1)).OrThrow();
         var page = rows.Take(pageSize).ToList();
         var response = new QueryAuditResponse

@@ -1,7 +1,6 @@
 using NmtPractice.Api.Security;
 using NmtPractice.Api.V1;
 using NmtPractice.Domain.Appointments;
-using NmtPractice.Persistence;
 using DomainRescheduleRequest = NmtPractice.Grains.RescheduleRequest;
 using DomainStatus = NmtPractice.Domain.Appointments.AppointmentStatus;
 using WireStatus = NmtPractice.Api.V1.AppointmentStatus;
@@ -10,9 +9,9 @@ namespace NmtPractice.Api.Grpc;
 
 /// <summary>
 /// Availability, booking and the appointment lifecycle through the booking and appointment grains; listings read the
-/// appointments ledger (the read model) directly and show only what the caller may see (<see cref="Visibility"/>).
+/// appointments ledger (the read model) through the appointment query grain and show only what the caller may see (<see cref="Visibility"/>).
 /// </summary>
-public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger ledger, ILogger<BookingGrpcService> logger)
+public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpcService> logger)
     : BookingService.BookingServiceBase
 {
     public const int MaxSearchDays = BookingLimits.MaxSearchDays;
@@ -99,7 +98,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         var clinic = await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get()
             ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
         var (from, to) = DayBounds(date, date, clinic.Zone);
-        var appointments = Visibility.Filter(await ledger.ListForClinicAsync(clinicId, from, to, context.CancellationToken));
+        var appointments = Visibility.Filter(await Appointments.ForClinic(clinicId, from, to));
         return MapPage(appointments, pageSize, request.PageToken);
     }
 
@@ -120,7 +119,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         _ = await grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get()
             ?? throw ApiErrors.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
         var (from, to) = DayBounds(first, last, zone);
-        var appointments = Visibility.Filter(await ledger.ListForTherapistAsync(therapistId, from, to, context.CancellationToken));
+        var appointments = Visibility.Filter(await Appointments.ForTherapist(therapistId, from, to));
         return MapPage(appointments, pageSize, request.PageToken);
     }
 
@@ -136,9 +135,11 @@ public sealed class BookingGrpcService(IGrainFactory grains, AppointmentLedger l
         var pageSize = Paging.PageSize(request.PageSize);
         _ = await grains.GetGrain<IClientGrain>(Keys.Client(clientId)).Get()
             ?? throw ApiErrors.NotFound("client_id", $"Client {clientId} does not exist.");
-        var appointments = Visibility.Filter(await ledger.ListForClientAsync(clientId, from, to, context.CancellationToken));
+        var appointments = Visibility.Filter(await Appointments.ForClient(clientId, from, to));
         return MapPage(appointments, pageSize, request.PageToken);
     }
+
+    private IAppointmentQueryGrain Appointments => grains.GetGrain<IAppointmentQueryGrain>(0);
 
     private IAppointmentGrain AppointmentGrain(string appointmentId)
     {

@@ -1,24 +1,21 @@
-using NmtPractice.Persistence;
-using NmtPractice.Persistence.Records;
-using NmtPractice.Api.Security;
 using NmtPractice.Api.V1;
-using AuditEntry = NmtPractice.Persistence.Records.AuditEntry;
 using DomainClient = NmtPractice.Domain.Clients.Client;
 
 namespace NmtPractice.Api.Grpc;
 
 /// <summary>
 /// Clients' identity and contact details: validates, maps and calls the client grain. Contact details are part of the
-/// client's record, so every read (GetClient, and each client a search returns) is written to the audit trail before the
-/// answer leaves; if the audit write fails, so does the read.
+/// client's record, so every read (GetClient, and each client a search returns) is written to the audit trail (through
+/// the audit grain) before the answer leaves; if the audit write fails, so does the read. Searches go through the client
+/// directory grain.
 /// </summary>
-public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory directory, AuditLog audit, ILogger<ClientGrpcService> logger) : ClientService.ClientServiceBase
+public sealed class ClientGrpcService(IGrainFactory grains, ILogger<ClientGrpcService> logger) : ClientService.ClientServiceBase
 {
     public override async Task<V1.Client> RegisterClient(RegisterClientRequest request, ServerCallContext context)
     {
-        var requestId = WireFormat.RequestId(request.RequestId, required: false);
+        WireFormat.RequestId(request.RequestId, required: false);
         var client = MapClient(WireFormat.Required(request.Client, "client"), "client");
-        logger.LogInformation("Registering client {ClientId} (request {RequestId})", client.Id, requestId);
+        logger.LogInformation("Registering client {ClientId}", client.Id);
         return MapClient((await Client(client.Id).Register(client)).OrThrow());
     }
 
@@ -26,7 +23,7 @@ public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory dire
     {
         var clientId = WireFormat.Id(request.ClientId, "client_id");
         var client = await Client(clientId).Get() ?? throw ApiErrors.NotFound("client_id", $"Client {clientId} does not exist.");
-        await AuditReadsAsync("client.read", [clientId], context.CancellationToken);
+        await AuditReadsAsync("client.read", [clientId]);
         return MapClient(client);
     }
 
@@ -42,24 +39,20 @@ public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory dire
         var pageSize = Paging.PageSize(request.PageSize);
         var after = Paging.KeyAfter(request.PageToken);
         var (name, phone, email) = MapSearch(request);
-        var found = await directory.SearchAsync(name, phone, email, pageSize + 1, after, context.CancellationToken);
+        var found = await grains.GetGrain<IClientDirectoryGrain>(0).Search(new ClientSearch(name, phone, email, pageSize + 1, after));
         var page = found.Take(pageSize).ToList();
-        await AuditReadsAsync("client.search", page.Select(c => c.ClientId), context.CancellationToken);
+        await AuditReadsAsync("client.search", page.Select(c => c.ClientId).ToList());
         var response = new SearchClientsResponse { NextPageToken = found.Count > pageSize ? Paging.KeyToken(page[^1].ClientId) : "" };
         response.Clients.AddRange(page.Select(MapSummary));
         return response;
     }
 
-    private async Task AuditReadsAsync(string action, IEnumerable<string> clientIds, CancellationToken ct)
+    /// <summary>Audits a read of these clients' contact details by the current caller; throws when the write fails.</summary>
+    private async Task AuditReadsAsync(string action, IReadOnlyList<string> clientIds)
     {
-        var caller = CallerContext.Current;
-        var entries = clientIds
-            .Select(id => new AuditEntry(caller?.Subject ?? Caller.System.Subject, caller is null ? "system" : Callers.WireName(caller.Role), null,
-                action, "client", id, id, null, caller?.Source, AuditOutcomes.Ok))
-            .ToList();
-        if (entries.Count > 0)
+        if (clientIds.Count > 0)
         {
-            await audit.AppendManyAsync(entries, ct);
+            await grains.GetGrain<IAuditGrain>(0).RecordClientReads(action, clientIds);
         }
     }
 
@@ -102,7 +95,7 @@ public sealed class ClientGrpcService(IGrainFactory grains, ClientDirectory dire
 
     private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static V1.Client MapSummary(ClientSummary c) => new()
+    private static V1.Client MapSummary(ClientMatch c) => new()
     {
         ClientId = c.ClientId,
         GivenName = c.GivenName,

@@ -5,14 +5,15 @@ using Records = NmtPractice.Domain.Records;
 namespace NmtPractice.Api.Grpc;
 
 /// <summary>
-/// Client clinical records: validates and maps, passes the caller to the client record grain (which checks the
-/// caller's rights again and audits every call), and maps its answer back.
+/// Client clinical records: validates and maps, calls the client record grain (which checks the caller's rights again,
+/// reading the caller from <see cref="CallerContext"/> as the <see cref="AuthorizationInterceptor"/> set it, and audits
+/// every call), and maps its answer back.
 /// </summary>
-public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccessor callers) : ClientRecordService.ClientRecordServiceBase
+public sealed class ClientRecordGrpcService(IGrainFactory grains) : ClientRecordService.ClientRecordServiceBase
 {
     public override async Task<ClientRecord> GetRecord(GetRecordRequest request, ServerCallContext context)
     {
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         var view = (await record.GetRecord()).OrThrow();
         var response = new ClientRecord
         {
@@ -29,7 +30,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
     public override async Task<Intake> UpdateIntake(UpdateIntakeRequest request, ServerCallContext context)
     {
         WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         WireFormat.Count(request.Contraindications, "contraindications", Records.ClinicalRules.MaxListItems);
         var update = new IntakeUpdate(
             WireFormat.Text(request.HealthHistory, "health_history", Records.ClinicalRules.MaxHistoryLength),
@@ -42,7 +43,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
     public override async Task<Consent> RecordConsent(RecordConsentRequest request, ServerCallContext context)
     {
         WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         var kind = WireFormat.Id(request.Kind, "kind");
         return MapConsent((await record.RecordConsent(kind)).OrThrow());
     }
@@ -50,14 +51,14 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
     public override async Task<Consent> WithdrawConsent(WithdrawConsentRequest request, ServerCallContext context)
     {
         WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         return MapConsent((await record.WithdrawConsent(Uuid(request.ConsentId, "consent_id"))).OrThrow());
     }
 
     public override async Task<SessionNote> CreateNote(CreateNoteRequest request, ServerCallContext context)
     {
         WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         var appointmentId = Uuid(request.AppointmentId, "appointment_id");
         return MapNote((await record.CreateNote(appointmentId, MapContent(request.Content))).OrThrow());
     }
@@ -65,7 +66,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
     public override async Task<SessionNote> UpdateDraftNote(UpdateDraftNoteRequest request, ServerCallContext context)
     {
         WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         var noteId = Uuid(request.NoteId, "note_id");
         return MapNote((await record.UpdateDraft(noteId, MapContent(request.Content))).OrThrow());
     }
@@ -73,14 +74,14 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
     public override async Task<SessionNote> SignNote(SignNoteRequest request, ServerCallContext context)
     {
         WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         return MapNote((await record.SignNote(Uuid(request.NoteId, "note_id"))).OrThrow());
     }
 
     public override async Task<SessionNote> AmendNote(AmendNoteRequest request, ServerCallContext context)
     {
         WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         var noteId = Uuid(request.NoteId, "note_id");
         var reason = WireFormat.RequiredText(request.Reason, "reason");
         return MapNote((await record.AmendNote(noteId, MapContent(request.Content), reason)).OrThrow());
@@ -88,7 +89,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
 
     public override async Task<SessionNote> GetNote(GetNoteRequest request, ServerCallContext context)
     {
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         var noteId = Uuid(request.NoteId, "note_id");
         if (request.Version < 0)
         {
@@ -100,7 +101,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
     public override async Task<ListNotesResponse> ListNotes(ListNotesRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         var notes = (await record.ListNotes()).OrThrow();
         var (page, next) = Paging.ByOffset(notes, pageSize, request.PageToken);
         var response = new ListNotesResponse { NextPageToken = next };
@@ -111,7 +112,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
     public override async Task<ProgressReport> GetProgress(GetProgressRequest request, ServerCallContext context)
     {
         var clientId = WireFormat.Id(request.ClientId, "client_id");
-        var record = Record(clientId, context);
+        var record = Record(clientId);
         var points = (await record.GetProgress()).OrThrow();
         var report = new ProgressReport { ClientId = clientId };
         report.Sessions.AddRange(points.Select(p =>
@@ -139,7 +140,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
     public override async Task<EraseClientResponse> EraseClient(EraseClientRequest request, ServerCallContext context)
     {
         WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId, context);
+        var record = Record(request.ClientId);
         var report = (await record.Erase()).OrThrow();
         return new EraseClientResponse
         {
@@ -151,11 +152,9 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains, ICallerAccesso
         };
     }
 
-    /// <summary>The client's record grain, with the caller set for it (UNAUTHENTICATED without one).</summary>
-    private IClientRecordGrain Record(string clientId, ServerCallContext context)
+    private IClientRecordGrain Record(string clientId)
     {
         var id = WireFormat.Id(clientId, "client_id");
-        callers.Enter(context);
         return grains.GetGrain<IClientRecordGrain>(Keys.Client(id));
     }
 

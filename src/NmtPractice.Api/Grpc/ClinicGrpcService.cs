@@ -18,9 +18,9 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
 
     public override async Task<V1.Clinic> CreateClinic(CreateClinicRequest request, ServerCallContext context)
     {
-        var requestId = WireFormat.RequestId(request.RequestId, required: false);
+        WireFormat.RequestId(request.RequestId, required: false);
         var clinic = MapClinic(request);
-        logger.LogInformation("Creating clinic {ClinicId} (request {RequestId})", clinic.Id, requestId);
+        logger.LogInformation("Creating clinic {ClinicId}", clinic.Id);
         var created = (await Clinic(clinic.Id).Create(clinic)).OrThrow();
         return MapClinic(created);
     }

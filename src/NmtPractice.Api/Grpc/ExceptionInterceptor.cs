@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core.Interceptors;
-using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -11,8 +10,9 @@ namespace NmtPractice.Api.Grpc;
 /// <summary>
 /// The gateway's last line: refuses oversized string fields before any service code runs, and turns exceptions that
 /// escape a service into a status a caller can act on. The cluster or database being unreachable (Orleans errors,
-/// timeouts, Npgsql connection failures) is UNAVAILABLE; a concurrent grain-state write is ABORTED; anything else is
-/// logged and returned as INTERNAL with a trace id, never with the exception's details.
+/// timeouts, <see cref="LedgerUnavailableException"/> from the grains) is UNAVAILABLE; a concurrent grain-state write
+/// is ABORTED; anything else is logged and returned as INTERNAL with a trace id, never with the exception's details.
+/// It knows no database type: the grains turn database failures into <see cref="LedgerUnavailableException"/>.
 /// </summary>
 public sealed class ExceptionInterceptor(ILogger<ExceptionInterceptor> logger) : Interceptor
 {
@@ -83,21 +83,23 @@ public sealed class ExceptionInterceptor(ILogger<ExceptionInterceptor> logger) :
     }
 
     /// <summary>
-    /// True when the cause is an unreachable or overloaded cluster or database rather than a fault of ours: a timeout,
-    /// a connection-level Npgsql error (not a PostgresException unless transient), a socket error, or an Orleans
-    /// exception that wraps nothing else (no silo, message rejected). An Orleans exception wrapping another kind of
-    /// error (say, grain state that cannot be read) is a fault: INTERNAL, logged.
+    /// True when the cause is an unreachable or overloaded cluster or database rather than a fault of ours: a
+    /// <see cref="LedgerUnavailableException"/> anywhere in the inner-exception chain, a timeout, a socket error, or an
+    /// Orleans exception that wraps nothing else (no silo, message rejected). An Orleans exception wrapping another
+    /// kind of error (say, grain state that cannot be deserialized) is a fault: INTERNAL, logged.
     /// </summary>
     public static bool IsUnavailable(Exception e)
     {
+        if (Find<LedgerUnavailableException>(e) is not null)
+        {
+            return true;
+        }
         for (var depth = 0; depth < 8; depth++)
         {
             switch (e)
             {
                 case TimeoutException or System.Net.Sockets.SocketException:
                     return true;
-                case NpgsqlException npgsql:
-                    return npgsql is not PostgresException || npgsql.IsTransient;
                 case AggregateException { InnerExceptions.Count: 1 } aggregate:
                     e = aggregate.InnerExceptions[0];
                     continue;

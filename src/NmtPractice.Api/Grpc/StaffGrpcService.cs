@@ -29,12 +29,12 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
 
     public override async Task<V1.Therapist> CreateTherapist(CreateTherapistRequest request, ServerCallContext context)
     {
-        var requestId = WireFormat.RequestId(request.RequestId, required: false);
+        WireFormat.RequestId(request.RequestId, required: false);
         var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
         var name = WireFormat.RequiredText(request.Name, "name");
         var qualifications = MapQualifications(request.Qualifications);
         var rosters = MapRosters(request.Rosters);
-        logger.LogInformation("Creating therapist {TherapistId} (request {RequestId})", therapistId, requestId);
+        logger.LogInformation("Creating therapist {TherapistId}", therapistId);
         var created = (await Therapist(therapistId).Create(new DomainTherapist(therapistId, name, qualifications, rosters, []))).OrThrow();
         return MapTherapist(created);
     }

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core.Interceptors;
-using Microsoft.Extensions.DependencyInjection;
-using NmtPractice.Persistence.Records;
 using NmtPractice.Api.Grpc;
 
 namespace NmtPractice.Api.Security;
@@ -14,7 +11,7 @@ namespace NmtPractice.Api.Security;
 /// into <see cref="CallerContext"/> so it travels with every grain call the RPC makes. Client- and bidirectional-streaming
 /// RPCs of the API are refused: no policy can see their request yet.
 /// </summary>
-public sealed class AuthorizationInterceptor(RpcGate gate, IServiceProvider services, ILogger<AuthorizationInterceptor> logger) : Interceptor
+public sealed class AuthorizationInterceptor(RpcGate gate, IGrainFactory grains, ILogger<AuthorizationInterceptor> logger) : Interceptor
 {
     private const string RecordService = "nmt.practice.v1.ClientRecordService/";
 
@@ -82,7 +79,7 @@ public sealed class AuthorizationInterceptor(RpcGate gate, IServiceProvider serv
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied && Method(context).StartsWith(RecordService, StringComparison.Ordinal))
         {
-            await AuditDeniedAsync(caller, Method(context), request, e, context.CancellationToken);
+            await AuditDeniedAsync(caller, Method(context), request, e);
             throw;
         }
         catch (RpcException)
@@ -105,25 +102,18 @@ public sealed class AuthorizationInterceptor(RpcGate gate, IServiceProvider serv
 
     /// <summary>
     /// A clinical-record call refused at the gate is an attempted access of a client's record: it goes into the audit
-    /// trail (no clinic: it is for chain admins to review). The refusal stands even if the audit write fails.
+    /// trail through the audit grain (no clinic: it is for chain admins to review). The refusal stands even if the audit
+    /// write fails.
     /// </summary>
-    private async Task AuditDeniedAsync(Caller caller, string method, object request, RpcException refusal, CancellationToken ct)
+    private async Task AuditDeniedAsync(Caller caller, string method, object request, RpcException refusal)
     {
-        if (services.GetService<AuditLog>() is not { } audit)
-        {
-            return;
-        }
         var clientId = request is IMessage message && message.Descriptor.FindFieldByName("client_id") is { } field
             ? field.Accessor.GetValue(message) as string
             : null;
         var reason = refusal.GetRpcStatus()?.Details.Select(d => d.TryUnpack<Google.Rpc.ErrorInfo>(out var info) ? info.Reason : null).FirstOrDefault(r => r is not null);
         try
         {
-            await audit.AppendAsync(
-                new AuditEntry(caller.Subject, Callers.WireName(caller.Role), null, "gateway." + method[RecordService.Length..], "client",
-                    clientId, string.IsNullOrEmpty(clientId) ? null : clientId, null, caller.Source, AuditOutcomes.Denied,
-                    JsonSerializer.Serialize(new { reason })),
-                ct);
+            await grains.GetGrain<IAuditGrain>(0).RecordGateRefusal(caller, "gateway." + method[RecordService.Length..], clientId, reason);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,13 +1,13 @@
 using NmtPractice.Domain.Appointments;
-using NmtPractice.Persistence;
 
 namespace NmtPractice.Api.Security;
 
 /// <summary>
 /// The facts a scope check needs that the request does not carry: an appointment's clinic and therapist, the clinics a
-/// therapist is rostered at, whether a client is a therapist's client. Read through the grains and the ledger.
+/// therapist is rostered at, whether a client is a therapist's client. Read through the grains (listings through the
+/// appointment query grain).
 /// </summary>
-public sealed class ScopeResolver(IGrainFactory grains, AppointmentLedger ledger)
+public sealed class ScopeResolver(IGrainFactory grains)
 {
     /// <summary>The appointment, or null when the id is not an appointment id or names none (the service then says so).</summary>
     public async Task<AppointmentRecord?> AppointmentAsync(string appointmentId)
@@ -37,7 +37,7 @@ public sealed class ScopeResolver(IGrainFactory grains, AppointmentLedger ledger
         {
             return false;
         }
-        var appointments = await ledger.ListForClientAsync(clientId, Grpc.WireFormat.EarliestInstant, Grpc.WireFormat.LatestInstant, ct);
+        var appointments = await AllOfClientAsync(clientId, ct);
         return appointments.Any(a => a.TherapistId == therapistId && a.Status != AppointmentStatus.Cancelled);
     }
 
@@ -48,8 +48,14 @@ public sealed class ScopeResolver(IGrainFactory grains, AppointmentLedger ledger
         {
             return false;
         }
-        var appointments = await ledger.ListForClientAsync(clientId, Grpc.WireFormat.EarliestInstant, Grpc.WireFormat.LatestInstant, ct);
+        var appointments = await AllOfClientAsync(clientId, ct);
         return appointments.Any(a => caller.CanSeeClinic(a.ClinicId));
+    }
+
+    private Task<IReadOnlyList<AppointmentRecord>> AllOfClientAsync(string clientId, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return grains.GetGrain<IAppointmentQueryGrain>(0).ForClient(clientId, Grpc.WireFormat.EarliestInstant, Grpc.WireFormat.LatestInstant);
     }
 
     /// <summary>The therapist a stored cover plan is about, or null when the id is malformed or names no plan.</summary>

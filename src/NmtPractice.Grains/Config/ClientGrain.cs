@@ -74,7 +74,7 @@ public sealed class ClientGrain(
         state.State.Client = client;
         await state.WriteStateAsync();
         await directory.UpsertAsync(client, clock.GetCurrentInstant());
-        await audit.Write(AuditTrail.Entry(action, "client", ClientId, null, ClientId, null, AuditOutcomes.Ok));
+        await audit.Write(AuditEntries.ForCurrentCaller(action, "client", ClientId, null, ClientId, null, AuditOutcomes.Ok));
         return Result<Client>.Ok(client);
     }
 }

@@ -34,6 +34,7 @@ public static class NmtSilo
         });
         AddSerialization(silo.Services);
         silo.AddIncomingGrainCallFilter<LedgerExceptionFilter>();
+        silo.AddOutgoingGrainCallFilter<LedgerExceptionFilter>();
         var services = silo.Services;
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(_ => LedgerDataSource(connectionString));
@@ -56,6 +57,7 @@ public static class NmtSilo
     public static IClientBuilder AddNmtPractice(this IClientBuilder client)
     {
         AddSerialization(client.Services);
+        client.AddOutgoingGrainCallFilter<LedgerExceptionFilter>();
         return client;
     }
 

@@ -1,11 +1,10 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using NmtPractice.Persistence.Records;
 
 namespace NmtPractice.Grains.Records;
 
 /// <summary>
-/// Writes audit rows for the grains. Record changes write theirs in their own transaction (ClientRecordStore); this
+/// Writes audit rows for the grains (built by <see cref="AuditEntries"/>). Record changes write theirs in their own transaction (ClientRecordStore); this
 /// service writes the rest: reads, refusals, and booking changes. Booking changes are written after the ledger commit,
 /// batched: rows that arrive while a write is in flight go together in the next one (one INSERT), and the booking
 /// waits for its row, so the API answers only once the change is audited. A failed audit write is logged and does not
@@ -28,21 +27,6 @@ public sealed class AuditTrail : IAsyncDisposable
         _loop = Task.Run(WriteLoop);
     }
 
-    /// <summary>The wire name of a role, as audit rows record it; "system" for calls without a caller.</summary>
-    public static string RoleName(Caller? caller) =>
-        caller is null ? "system" : Enum.IsDefined(caller.Role) ? caller.Role.WireName() : "unknown";
-
-    /// <summary>An entry for the current caller (<see cref="CallerContext.Current"/>; "system" when there is none).</summary>
-    public static AuditEntry Entry(
-        string action, string targetKind, string? targetId, string? clinicId, string? clientId, Guid? appointmentId, string outcome,
-        object? detail = null)
-    {
-        var caller = CallerContext.Current;
-        return new AuditEntry(
-            caller?.Subject ?? "system", RoleName(caller), clinicId ?? SingleClinic(caller), action, targetKind, targetId, clientId,
-            appointmentId, caller?.Source, outcome, detail is null ? null : JsonSerializer.Serialize(detail));
-    }
-
     /// <summary>Writes a row now (reads and refusals).</summary>
     public Task Write(AuditEntry entry) => _log.AppendAsync(entry);
 
@@ -50,7 +34,7 @@ public sealed class AuditTrail : IAsyncDisposable
     public Task BookingChanged(string action, AppointmentRecord appointment)
     {
         ArgumentNullException.ThrowIfNull(appointment);
-        var entry = Entry(action, "appointment", appointment.Id.ToString(), appointment.ClinicId, appointment.ClientId, appointment.Id, AuditOutcomes.Ok,
+        var entry = AuditEntries.ForCurrentCaller(action, "appointment", appointment.Id.ToString(), appointment.ClinicId, appointment.ClientId, appointment.Id, AuditOutcomes.Ok,
             new { status = appointment.Status.ToString().ToLowerInvariant(), therapist = appointment.TherapistId, room = appointment.RoomId });
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite((entry, done)))
@@ -92,6 +76,4 @@ public sealed class AuditTrail : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private static string? SingleClinic(Caller? caller) =>
-        caller is { Role: not Role.ChainAdmin, ClinicIds.Count: 1 } ? caller.ClinicIds[0] : null;
 }

@@ -323,7 +323,7 @@ public sealed class ClientRecordGrain(ClientRecordStore store, AppointmentLedger
     }
 
     private AuditEntry Entry(string action, string targetKind, string? targetId, string? clinicId, Guid? appointmentId, string outcome, object? detail = null) =>
-        AuditTrail.Entry(action, targetKind, targetId, clinicId, ClientId, appointmentId, outcome, detail);
+        AuditEntries.ForCurrentCaller(action, targetKind, targetId, clinicId, ClientId, appointmentId, outcome, detail);
 
     private AuditEntry NoteEntry(string action, SessionNote note) =>
         Entry(action, "note", note.NoteId.ToString(), note.ClinicId, note.AppointmentId, AuditOutcomes.Ok, new { version = note.Version });

@@ -1,4 +1,4 @@
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 [Collection(ApiCollection.Name)]
 public sealed class ClientSearchTests(ApiServerFixture api)

@@ -1,6 +1,6 @@
 using Google.Rpc;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>
 /// The clinical record end to end over gRPC: intake, draft, sign, amend, progress, the audit trail of every access,

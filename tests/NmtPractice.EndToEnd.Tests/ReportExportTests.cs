@@ -1,7 +1,7 @@
 using System.Text;
 using NmtPractice.Api.Grpc;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>The export's CSV text, without a server (the export's pieces and buckets: Domain.Tests ReportPeriodTests).</summary>
 public sealed class ReportExportTests

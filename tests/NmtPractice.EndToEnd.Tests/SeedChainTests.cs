@@ -9,7 +9,7 @@ using NmtPractice.Server.Seeding;
 using NmtPractice.Testing;
 using Orleans;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>The large-chain generator, at a small scale: what it generates, and what the seed command leaves in the database.</summary>
 [Collection(PostgresCollection.Name)]

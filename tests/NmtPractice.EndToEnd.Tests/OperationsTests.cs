@@ -1,7 +1,7 @@
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>grpc.health.v1 and server reflection answer, so load balancers and grpcurl work out of the box.</summary>
 [Collection(ApiCollection.Name)]

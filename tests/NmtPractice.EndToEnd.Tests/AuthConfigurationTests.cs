@@ -1,6 +1,6 @@
 using NmtPractice.Server;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>A server that serves the API never starts open: without keys or an authority in cluster mode it refuses, and says how to fix it.</summary>
 public sealed class AuthConfigurationTests

@@ -1,7 +1,7 @@
 using Google.Rpc;
 using NmtPractice.Api.Grpc;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>
 /// Every RPC with missing, malformed, unknown and out-of-range input: the right status code, the field named in the

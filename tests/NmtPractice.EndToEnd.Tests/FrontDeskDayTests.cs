@@ -1,7 +1,7 @@
 using Google.Rpc;
 using NmtPractice.Api.Grpc;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>A whole front-desk day through the gRPC API, on the real server.</summary>
 [Collection(ApiCollection.Name)]

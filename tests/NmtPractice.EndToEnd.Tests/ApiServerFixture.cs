@@ -4,7 +4,7 @@ using NmtPractice.Server;
 using NmtPractice.Testing;
 using Xunit.Abstractions;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>
 /// The real server (silo + gateway, ADO.NET clustering) in this process on a fresh migrated database of the shared

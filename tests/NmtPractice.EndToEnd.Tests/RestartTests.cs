@@ -1,8 +1,9 @@
 using Grpc.Net.Client;
 using NmtPractice.Server;
+using NmtPractice.Testing;
 using NmtPractice.Tokens;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>The embedded default: a server restarted on the same data directory still has its clinics and bookings.</summary>
 public sealed class RestartTests
@@ -96,21 +97,17 @@ public sealed class RestartTests
 
     private static async Task<Appointment> SetUpAndBookAsync(CallInvoker channel)
     {
-        var clinic = new CreateClinicRequest
-        {
-            ClinicId = ClinicId, Name = "Restart", TimeZone = "America/New_York",
-            Rooms = { new V1.Room { RoomId = "r1", Name = "Room 1" } },
-            Services = { new V1.Service { ServiceId = "trigger", Name = "Trigger-point therapy", DurationMinutes = 30 } },
-        };
-        var roster = new V1.Roster { ClinicId = ClinicId, CycleWeeks = 1, AnchorDate = "2026-01-05" };
-        foreach (var day in Enumerable.Range(1, 7))
-        {
-            clinic.OpeningHours.Add(new V1.OpeningRange { Day = (V1.DayOfWeek)day, Start = "00:00", End = "24:00" });
-            roster.Shifts.Add(new RosterShift { Day = (V1.DayOfWeek)day, Start = "00:00", End = "24:00" });
-        }
-        await new ClinicService.ClinicServiceClient(channel).CreateClinicAsync(clinic);
-        await new StaffService.StaffServiceClient(channel).CreateTherapistAsync(new CreateTherapistRequest { TherapistId = "restart-therapist", Name = "T", Rosters = { roster } });
-        await new ClientService.ClientServiceClient(channel).RegisterClientAsync(new RegisterClientRequest { Client = new V1.Client { ClientId = "restart-client", GivenName = "R", FamilyName = "C" } });
+        // A bare sample chain in New York, open and rostered round the clock, created without request ids.
+        var clinic = SampleChain.Clinic(ClinicId, name: "Restart", zone: SampleChain.NewYork, address: "",
+            hours: SampleChain.Open(SampleChain.EveryDay, SampleChain.RoundTheClock),
+            rooms: [SampleChain.Room("r1", "Room 1")],
+            services: [SampleChain.Service("trigger", "Trigger-point therapy", 30, 0, 0m)]);
+        var therapist = SampleChain.Therapist("restart-therapist", [SampleChain.Weekly(ClinicId, SampleChain.EveryDay, SampleChain.RoundTheClock)],
+            name: "T", qualifications: []);
+        var client = SampleChain.Client("restart-client", "C", givenName: "R", phone: null) with { Email = null };
+        await new ClinicService.ClinicServiceClient(channel).CreateClinicAsync(Wire.CreateClinic(clinic, requestId: null));
+        await new StaffService.StaffServiceClient(channel).CreateTherapistAsync(Wire.CreateTherapist(therapist, requestId: null));
+        await new ClientService.ClientServiceClient(channel).RegisterClientAsync(Wire.RegisterClient(client, requestId: null));
         var inTwoDays = SystemClock.Instance.GetCurrentInstant().Plus(Duration.FromDays(2));
         var start = NmtPractice.Api.Grpc.WireFormat.ToTimestamp(Instant.FromUnixTimeSeconds(inTwoDays.ToUnixTimeSeconds() / 3600 * 3600));
         return await new BookingService.BookingServiceClient(channel).BookAsync(NewBooking(start));

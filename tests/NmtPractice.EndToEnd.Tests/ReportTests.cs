@@ -4,7 +4,7 @@ using Google.Rpc;
 using NmtPractice.Api.Grpc;
 using NmtPractice.Domain.Time;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>
 /// ReportService end to end on the real server: a few appointments booked through the API, then every report RPC

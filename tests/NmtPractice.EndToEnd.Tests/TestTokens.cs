@@ -3,7 +3,7 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using NmtPractice.Tokens;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>Signing keys and bearer tokens for test servers, and call invokers that send a token with every call.</summary>
 public static class TestTokens

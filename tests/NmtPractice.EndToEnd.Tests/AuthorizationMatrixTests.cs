@@ -7,7 +7,7 @@ using Caller = NmtPractice.Grains.Caller;
 using Role = NmtPractice.Grains.Role;
 using NmtPractice.Tokens;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>
 /// Every RPC of the API x every role, in and out of scope, with the exact outcome: passed the gate (any status but

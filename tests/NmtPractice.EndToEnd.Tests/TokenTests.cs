@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 using NmtPractice.Api.Security;
 using NmtPractice.Tokens;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>
 /// Tokens the gateway refuses: each gets UNAUTHENTICATED with a stable ErrorInfo reason, whatever the RPC; health and

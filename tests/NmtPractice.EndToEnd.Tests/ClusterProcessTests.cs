@@ -10,7 +10,7 @@ using NmtPractice.Testing;
 using Npgsql;
 using Xunit.Abstractions;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>
 /// Real processes: two silos and a separate gateway on ADO.NET clustering over one PostgreSQL. One silo is killed

@@ -3,7 +3,7 @@ using NmtPractice.Api.Security;
 using NmtPractice.Tokens;
 using Role = NmtPractice.Grains.Role;
 
-namespace NmtPractice.Api.Tests;
+namespace NmtPractice.EndToEnd.Tests;
 
 /// <summary>How a validated token's claims become the caller that travels with grain calls.</summary>
 public sealed class CallerClaimsTests
