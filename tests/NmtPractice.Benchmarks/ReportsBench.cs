@@ -7,7 +7,7 @@ using NmtPractice.Domain.Clinics;
 using NmtPractice.Domain.Reports;
 using NmtPractice.Grains;
 using NmtPractice.Persistence;
-using NmtPractice.Persistence.LocalPostgres;
+using NmtPractice.Hosting.LocalPostgres;
 using NmtPractice.Persistence.Reports;
 using NmtPractice.Server;
 using NmtPractice.Server.Seeding;

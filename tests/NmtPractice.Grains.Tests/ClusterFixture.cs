@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using NmtPractice.Grains.Infrastructure;
+using NmtPractice.Hosting;
 using NmtPractice.Persistence;
 using Npgsql;
 using NmtPractice.Testing;

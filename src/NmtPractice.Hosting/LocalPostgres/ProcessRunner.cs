@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace NmtPractice.Persistence.LocalPostgres;
+namespace NmtPractice.Hosting.LocalPostgres;
 
 internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {

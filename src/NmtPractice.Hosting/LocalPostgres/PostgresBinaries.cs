@@ -1,4 +1,4 @@
-namespace NmtPractice.Persistence.LocalPostgres;
+namespace NmtPractice.Hosting.LocalPostgres;
 
 /// <summary>The PostgreSQL server programs found on this machine.</summary>
 public sealed record PostgresBinaries(string InitDb, string PgCtl, string Postgres)
