@@ -128,7 +128,7 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         Assert.Equal(200, summary.Appointments);
         Assert.Equal(200, again.Appointments);
         Assert.Equal(200L, await ScalarAsync<long>(data, "SELECT count(*) FROM appointments"));
-        Assert.Equal(0L, await new AppointmentLedger(data).CountOverlapsAsync());
+        Assert.Equal(0L, await new LedgerOracle(data).CountOverlapsAsync());
         Assert.Equal(0L, await ScalarAsync<long>(data, "SELECT count(*) FROM appointments WHERE status IN ('booked', 'arrived') AND ends_at <= now() - interval '1 minute' AND starts_at < now() - interval '1 day'"));
         Assert.Equal(50L, await ScalarAsync<long>(data, "SELECT count(*) FROM client_directory"));
         Assert.Contains("| appointments (generate + COPY) | 200 |", output.ToString(), StringComparison.Ordinal);
@@ -143,8 +143,8 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         string[] clinics = [SeedChain.ClinicId(0), SeedChain.ClinicId(1)];
         var fast = await usage.RoomDaysAsync(clinics, summary.FirstDate, summary.LastDate);
         Assert.NotEmpty(fast);
-        Assert.Equal(await usage.PlainRoomDaysAsync(clinics, summary.FirstDate, summary.LastDate), fast);
-        Assert.Equal(await usage.PlainStatusCountsAsync(clinics, summary.FirstDate, summary.LastDate), await usage.StatusCountsAsync(clinics, summary.FirstDate, summary.LastDate));
+        Assert.Equal(await new PlainReportQueries(data).RoomDaysAsync(clinics, summary.FirstDate, summary.LastDate), fast);
+        Assert.Equal(await new PlainReportQueries(data).StatusCountsAsync(clinics, summary.FirstDate, summary.LastDate), await usage.StatusCountsAsync(clinics, summary.FirstDate, summary.LastDate));
     }
 
     private static async Task<T> ScalarAsync<T>(Npgsql.NpgsqlDataSource data, string sql)
