@@ -47,7 +47,7 @@ public static class NmtSilo
         services.TryAddSingleton<AppointmentLedger>();
         services.TryAddSingleton<ClientDirectory>();
         services.TryAddSingleton<UsageStore>();
-        services.TryAddSingleton<LedgerWriter>();
+        services.TryAddSingleton<LedgerInsertBatcher>();
         services.TryAddSingleton<ClientRecordStore>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditTrail>();

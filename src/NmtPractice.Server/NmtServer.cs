@@ -101,7 +101,7 @@ public sealed class NmtServer : IAsyncDisposable
                 server.LogStarted();
                 if (options.Demo)
                 {
-                    await DemoChain.SeedAsync(app.Services, ct);
+                    await DemoSeeder.SeedAsync(app.Services, ct);
                 }
             }
             catch

@@ -22,10 +22,10 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         Clinics = 2, RoomsPerClinic = 3, Therapists = 6, Clients = 300, Appointments = 1500, Days = 60, FutureDays = 14, Seed = 7,
     };
 
-    private static SeedChain ChainFor(SeedOptions o, Instant now)
+    private static GeneratedChain ChainFor(SeedOptions o, Instant now)
     {
         var today = now.InUtc().Date;
-        return new SeedChain(o, today.PlusDays(o.FutureDays - o.Days), today.PlusDays(o.FutureDays - 1));
+        return new GeneratedChain(o, today.PlusDays(o.FutureDays - o.Days), today.PlusDays(o.FutureDays - 1));
     }
 
     [Fact]
@@ -121,8 +121,8 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         var options = new SeedOptions { Clinics = 2, RoomsPerClinic = 3, Therapists = 4, Clients = 50, Appointments = 200, Days = 30, FutureDays = 7, Seed = 3 };
         var output = new StringWriter();
 
-        var summary = await ChainSeeder.RunAsync(server.Services, server.ConnectionString, options, output);
-        var again = await ChainSeeder.RunAsync(server.Services, server.ConnectionString, options, new StringWriter());
+        var summary = await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, options, output);
+        var again = await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, options, new StringWriter());
 
         await using var data = Npgsql.NpgsqlDataSource.Create(database);
         Assert.Equal(200, summary.Appointments);
@@ -134,13 +134,13 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         Assert.Contains("| appointments (generate + COPY) | 200 |", output.ToString(), StringComparison.Ordinal);
 
         var grains = server.Services.GetRequiredService<IGrainFactory>();
-        Assert.Equal("Europe/London", (await grains.GetGrain<IClinicGrain>(Keys.Clinic(SeedChain.ClinicId(0))).Get())!.TimeZoneId);
+        Assert.Equal("Europe/London", (await grains.GetGrain<IClinicGrain>(Keys.Clinic(GeneratedChain.ClinicId(0))).Get())!.TimeZoneId);
         Assert.Equal(2, (await grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics()).Count);
-        Assert.NotNull(await grains.GetGrain<IClientGrain>(Keys.Client(SeedChain.ClientId(49))).Get());
+        Assert.NotNull(await grains.GetGrain<IClientGrain>(Keys.Client(GeneratedChain.ClientId(49))).Get());
 
         // Report usage was rebuilt after the COPY: the fast reads give the plain query's figures.
         var usage = new UsageStore(data);
-        string[] clinics = [SeedChain.ClinicId(0), SeedChain.ClinicId(1)];
+        string[] clinics = [GeneratedChain.ClinicId(0), GeneratedChain.ClinicId(1)];
         var fast = await usage.RoomDaysAsync(clinics, summary.FirstDate, summary.LastDate);
         Assert.NotEmpty(fast);
         Assert.Equal(await new PlainReportQueries(data).RoomDaysAsync(clinics, summary.FirstDate, summary.LastDate), fast);

@@ -137,7 +137,7 @@ public static class ReportsBench
                     "--ConnectionStrings:Nmt=" + connectionString, "--urls=http://127.0.0.1:0", "--Nmt:SiloPort=0", "--Nmt:GatewayPort=0",
                     "--Nmt:ClusterId=nmt-bench-seed", "--Logging:LogLevel:Default=Warning",
                 ], ct: ct);
-                await ChainSeeder.RunAsync(server.Services, server.ConnectionString, o.Seed, Console.Out, ct);
+                await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, o.Seed, Console.Out, ct);
             }
             return await MeasureAsync(o, connectionString, dataSource, log, ct);
         }

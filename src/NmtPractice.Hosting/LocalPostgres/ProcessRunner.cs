@@ -3,11 +3,6 @@ using System.Text;
 
 namespace NmtPractice.Hosting.LocalPostgres;
 
-internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public string CombinedOutput => (StandardOutput + Environment.NewLine + StandardError).Trim();
-}
-
 /// <summary>Runs PostgreSQL's command-line programs, optionally as another (unprivileged) account.</summary>
 internal static class ProcessRunner
 {
