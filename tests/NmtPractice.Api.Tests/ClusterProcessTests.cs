@@ -97,6 +97,7 @@ public sealed class ClusterProcessTests(ApiServerFixture api, ITestOutputHelper 
         output.WriteLine($"attempts {attempts}, acknowledged {acknowledged.Count} ({beforeKill} before the kill), transient errors {errors}");
         Assert.True(acknowledged.Count - beforeKill >= 20, $"only {acknowledged.Count - beforeKill} bookings acknowledged after the silo died");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var ledger = new AppointmentLedger(dataSource);
         Assert.Equal(0, await new LedgerOracle(dataSource).CountOverlapsAsync());
         Assert.Equal(acknowledged.Count, acknowledged.Select(a => a.RequestId).Distinct().Count());
         foreach (var appointment in acknowledged)

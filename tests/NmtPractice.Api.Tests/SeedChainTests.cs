@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using AppointmentRecord = NmtPractice.Domain.Appointments.AppointmentRecord;
 using AppointmentStatus = NmtPractice.Domain.Appointments.AppointmentStatus;
 using NmtPractice.Domain.Scheduling;
 using NmtPractice.Grains;
@@ -153,10 +154,10 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static double Share(IReadOnlyCollection<SeedAppointment> rows, AppointmentStatus status) =>
+    private static double Share(IReadOnlyCollection<AppointmentRecord> rows, AppointmentStatus status) =>
         (double)rows.Count(a => a.Status == status) / Math.Max(1, rows.Count);
 
-    private static int Overlaps(IEnumerable<SeedAppointment> rows, Func<SeedAppointment, string> key, Func<SeedAppointment, Instant> end) =>
+    private static int Overlaps(IEnumerable<AppointmentRecord> rows, Func<AppointmentRecord, string> key, Func<AppointmentRecord, Instant> end) =>
         rows.GroupBy(key).Sum(g =>
         {
             var sorted = g.OrderBy(a => a.Start).ToList();

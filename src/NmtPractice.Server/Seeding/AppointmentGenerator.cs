@@ -5,25 +5,6 @@ using NmtPractice.Domain.Time;
 
 namespace NmtPractice.Server.Seeding;
 
-/// <summary>One generated ledger row.</summary>
-public sealed record SeedAppointment(
-    Guid Id,
-    string RequestId,
-    string ClinicId,
-    string TherapistId,
-    string RoomId,
-    string ClientId,
-    string ServiceId,
-    Instant Start,
-    Instant End,
-    Instant RoomFreeAt,
-    AppointmentStatus Status,
-    string? CancelReason,
-    bool CancelledLate,
-    Instant CreatedAt,
-    Instant UpdatedAt,
-    int Version);
-
 /// <summary>
 /// Generates exactly <see cref="SeedOptions.Appointments"/> appointments for a <see cref="GeneratedChain"/> that satisfy the
 /// ledger's exclusion constraints by construction, so the bulk load never relies on catching a violation.
@@ -69,7 +50,7 @@ public sealed class AppointmentGenerator
     public long Capacity => _capacity ??= CountCapacity();
 
     /// <summary>The appointments in date order (clinic by clinic within a date). Throws if they cannot fit.</summary>
-    public IEnumerable<SeedAppointment> Generate()
+    public IEnumerable<AppointmentRecord> Generate()
     {
         var wanted = (long)Requested;
         if (wanted > Capacity)
@@ -290,7 +271,7 @@ public sealed class AppointmentGenerator
         }
     }
 
-    private SeedAppointment Build(ClinicPlan plan, Candidate c, int client, Guid id, long n, Random rnd)
+    private AppointmentRecord Build(ClinicPlan plan, Candidate c, int client, Guid id, long n, Random rnd)
     {
         var service = _chain.Services[c.Service];
         var start = c.Start;
@@ -354,8 +335,8 @@ public sealed class AppointmentGenerator
         {
             status = AppointmentStatus.Booked;
         }
-        return new SeedAppointment(id, $"{RequestIdPrefix}{n + 1:D8}", plan.Clinic.Id, c.TherapistId, GeneratedChain.RoomId(c.Room),
-            GeneratedChain.ClientId(client), service.Id, start, end, c.RoomFreeAt, status, reason, late, created, updated, version);
+        return new AppointmentRecord(id, $"{RequestIdPrefix}{n + 1:D8}", plan.Clinic.Id, c.TherapistId, GeneratedChain.RoomId(c.Room),
+            GeneratedChain.ClientId(client), service.Id, start, end, c.RoomFreeAt, status, HoldExpiresAt: null, reason, late, created, updated, version);
     }
 
     private sealed class ClinicPlan(int index, Clinic clinic, Therapist[] therapists, Service[] services)
