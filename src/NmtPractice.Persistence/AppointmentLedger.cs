@@ -1,4 +1,3 @@
-using System.Data.Common;
 using NmtPractice.Domain.Appointments;
 using Npgsql;
 using NpgsqlTypes;
