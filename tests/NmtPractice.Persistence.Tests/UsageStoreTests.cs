@@ -56,7 +56,7 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         };
         var day = new LocalDate(2026, 10, 25);
         Assert.Equal(expected, await store.ClinicHoursAsync(["lon"], day, day));
-        Assert.Equal(expected, await store.PlainClinicHoursAsync(["lon"], day, day));
+        Assert.Equal(expected, await new PlainReportQueries(ds).ClinicHoursAsync(["lon"], day, day));
         Assert.Equal([new RoomDayUsage("lon", "r1", day, 180, 15, 1)], await store.RoomDaysAsync(["lon"], day, day));
         Assert.True(await store.CompactAsync() > 0);
         Assert.Equal(expected, await store.ClinicHoursAsync(["lon"], day, day));
@@ -90,7 +90,7 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
             new StatusDayCount("lon", day, "svc", AppointmentStatus.NoShow, false, 1),
         };
         Assert.Equal(counts, await store.StatusCountsAsync(["lon"], day, day));
-        Assert.Equal(counts, await store.PlainStatusCountsAsync(["lon"], day, day));
+        Assert.Equal(counts, await new PlainReportQueries(ds).StatusCountsAsync(["lon"], day, day));
         await store.CompactAsync();
         Assert.Equal(counts, await store.StatusCountsAsync(["lon"], day, day));
         Assert.Equal(0, await store.PendingDeltasAsync());
@@ -145,7 +145,7 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
 
         Assert.True(await store.RegisterClinicAsync("k", London));
         Assert.Equal(new LocalDate(2026, 6, 2), Assert.Single(await store.RoomDaysAsync(["k"], june.Item1, june.Item2)).Day);
-        await AssertExactAsync(store, ["k"]);
+        await AssertExactAsync(ds, ["k"]);
     }
 
     [Fact]
@@ -225,17 +225,17 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
                 Assert.True(await ledger.ExpireHoldsAsync(Now + Duration.FromDays(2)) >= 0);
             }
 
-            await AssertExactAsync(store, Clinics);
+            await AssertExactAsync(ds, Clinics);
             if (round % 2 == 1)
             {
                 Assert.True(await store.CompactAsync() >= 0);
                 Assert.Equal(0, await store.PendingDeltasAsync());
-                await AssertExactAsync(store, Clinics);
+                await AssertExactAsync(ds, Clinics);
             }
         }
 
         Assert.True(await store.RebuildAsync() > 0);
-        await AssertExactAsync(store, Clinics);
+        await AssertExactAsync(ds, Clinics);
         var all = await store.RoomDaysAsync(Clinics, new LocalDate(2026, 3, 1), new LocalDate(2026, 4, 1));
         Assert.True(all.Sum(r => r.Appointments) > 20, "the random walk should leave a fair number of occupying appointments");
     }
@@ -259,7 +259,7 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
 
         Assert.Equal(9, await store.RebuildAsync());
         Assert.Equal([new RoomDayUsage("lon", "r1", day, 60 + (8 * 45), 9 * 15, 9)], await store.RoomDaysAsync(["lon"], day, day));
-        await AssertExactAsync(store, ["lon"]);
+        await AssertExactAsync(ds, ["lon"]);
     }
 
     [Fact]
@@ -306,25 +306,27 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         await compactor;
 
         Assert.True(compactions > 0);
-        await AssertExactAsync(store, ["lon"]);
+        await AssertExactAsync(ds, ["lon"]);
         await store.CompactAsync();
-        await AssertExactAsync(store, ["lon"]);
+        await AssertExactAsync(ds, ["lon"]);
         var total = (await store.RoomDaysAsync(["lon"], day, day)).Sum(r => r.Appointments);
         var cancelled = (await store.StatusCountsAsync(["lon"], day, day)).Where(s => s.Status == AppointmentStatus.Cancelled).Sum(s => s.Appointments);
         Assert.True(total + cancelled > 100);
     }
 
-    private static async Task AssertExactAsync(UsageStore store, IReadOnlyCollection<string> clinics)
+    private static async Task AssertExactAsync(NpgsqlDataSource ds, IReadOnlyCollection<string> clinics)
     {
+        var store = new UsageStore(ds);
+        var plain = new PlainReportQueries(ds);
         var from = new LocalDate(2026, 1, 1);
         var to = new LocalDate(2026, 12, 31);
-        Assert.Equal(await store.PlainRoomDaysAsync(clinics, from, to), await store.RoomDaysAsync(clinics, from, to));
-        Assert.Equal(await store.PlainTherapistDaysAsync(clinics, from, to), await store.TherapistDaysAsync(clinics, from, to));
-        Assert.Equal(await store.PlainClinicHoursAsync(clinics, from, to), await store.ClinicHoursAsync(clinics, from, to));
-        Assert.Equal(await store.PlainStatusCountsAsync(clinics, from, to), await store.StatusCountsAsync(clinics, from, to));
+        Assert.Equal(await plain.RoomDaysAsync(clinics, from, to), await store.RoomDaysAsync(clinics, from, to));
+        Assert.Equal(await plain.TherapistDaysAsync(clinics, from, to), await store.TherapistDaysAsync(clinics, from, to));
+        Assert.Equal(await plain.ClinicHoursAsync(clinics, from, to), await store.ClinicHoursAsync(clinics, from, to));
+        Assert.Equal(await plain.StatusCountsAsync(clinics, from, to), await store.StatusCountsAsync(clinics, from, to));
         // A narrower window (its edges cut through the data) agrees too.
         var mid = new LocalDate(2026, 3, 8);
-        Assert.Equal(await store.PlainClinicHoursAsync(clinics, mid, mid.PlusDays(21)), await store.ClinicHoursAsync(clinics, mid, mid.PlusDays(21)));
-        Assert.Equal(await store.PlainRoomDaysAsync(clinics, mid, mid.PlusDays(21)), await store.RoomDaysAsync(clinics, mid, mid.PlusDays(21)));
+        Assert.Equal(await plain.ClinicHoursAsync(clinics, mid, mid.PlusDays(21)), await store.ClinicHoursAsync(clinics, mid, mid.PlusDays(21)));
+        Assert.Equal(await plain.RoomDaysAsync(clinics, mid, mid.PlusDays(21)), await store.RoomDaysAsync(clinics, mid, mid.PlusDays(21)));
     }
 }

@@ -94,19 +94,6 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
             """,
             clinicIds, from, to, ReadRoomDay, RoomDayOrder, ct);
 
-    public Task<IReadOnlyList<RoomDayUsage>> PlainRoomDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            SELECT a.clinic_id, a.room_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day,
-                   sum(floor(extract(epoch FROM a.ends_at - a.starts_at) / 60))::bigint,
-                   sum(floor(extract(epoch FROM a.room_free_at - a.ends_at) / 60))::bigint,
-                   count(*)::integer
-              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
-             WHERE {PlainStartFilter} AND a.status IN {Occupying}
-             GROUP BY a.clinic_id, day, a.room_id
-            """,
-            clinicIds, from, to, ReadRoomDay, RoomDayOrder, ct);
-
     public Task<IReadOnlyList<TherapistDayUsage>> TherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
@@ -119,17 +106,6 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
               FROM (SELECT * FROM usage_therapist_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3) u
               FULL JOIN d USING (clinic_id, day, therapist_id)
              WHERE coalesce(u.appointments, 0) + coalesce(d.n, 0) <> 0 OR coalesce(u.booked_minutes, 0) + coalesce(d.m, 0) <> 0
-            """,
-            clinicIds, from, to, ReadTherapistDay, TherapistDayOrder, ct);
-
-    public Task<IReadOnlyList<TherapistDayUsage>> PlainTherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            SELECT a.clinic_id, a.therapist_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day,
-                   sum(floor(extract(epoch FROM a.ends_at - a.starts_at) / 60))::bigint, count(*)::integer
-              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
-             WHERE {PlainStartFilter} AND a.status IN {Occupying}
-             GROUP BY a.clinic_id, day, a.therapist_id
             """,
             clinicIds, from, to, ReadTherapistDay, TherapistDayOrder, ct);
 
@@ -154,21 +130,6 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
             """,
             clinicIds, from, to, ReadClinicHour, ClinicHourOrder, ct);
 
-    public Task<IReadOnlyList<ClinicHourUsage>> PlainClinicHoursAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            SELECT a.clinic_id, s.local_day, s.local_hour, sum(s.minutes)::bigint
-              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
-              CROSS JOIN LATERAL usage_hour_slices(a.starts_at, a.ends_at, z.time_zone) s
-             WHERE z.clinic_id = ANY($1)
-               AND a.starts_at >= ($2::timestamp AT TIME ZONE z.time_zone) - interval '2 days'
-               AND a.starts_at < (($3 + 1)::timestamp AT TIME ZONE z.time_zone) + interval '1 day'
-               AND a.status IN {Occupying}
-               AND s.local_day BETWEEN $2 AND $3
-             GROUP BY a.clinic_id, s.local_day, s.local_hour
-            """,
-            clinicIds, from, to, ReadClinicHour, ClinicHourOrder, ct);
-
     public Task<IReadOnlyList<StatusDayCount>> StatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             """
@@ -180,17 +141,6 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
               FROM (SELECT * FROM usage_status_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3) u
               FULL JOIN d USING (clinic_id, day, service_id, status, cancelled_late)
              WHERE coalesce(u.appointments, 0) + coalesce(d.n, 0) <> 0
-            """,
-            clinicIds, from, to, ReadStatusCount, StatusCountOrder, ct);
-
-    public Task<IReadOnlyList<StatusDayCount>> PlainStatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            SELECT a.clinic_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day, a.service_id, a.status,
-                   a.cancelled_late, count(*)::integer
-              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
-             WHERE {PlainStartFilter} AND a.cancel_reason IS DISTINCT FROM 'hold-expired'
-             GROUP BY a.clinic_id, day, a.service_id, a.status, a.cancelled_late
             """,
             clinicIds, from, to, ReadStatusCount, StatusCountOrder, ct);
 
