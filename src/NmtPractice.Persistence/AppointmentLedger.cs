@@ -1,4 +1,3 @@
-using System.Data.Common;
 using NmtPractice.Domain.Appointments;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,10 +11,6 @@ namespace NmtPractice.Persistence;
 /// </summary>
 public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
 {
-    private const string Columns =
-        "id, request_id, clinic_id, therapist_id, room_id, client_id, service_id, starts_at, ends_at, room_free_at, "
-        + "status, hold_expires_at, cancel_reason, cancelled_late, created_at, updated_at, version";
-
     private const string ActiveStatuses = "('pending', 'booked', 'arrived')";
 
     private const int MaxTransientRetries = 5;
@@ -102,8 +97,8 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                     var outcome = reader.GetString(1);
                     results.Add(outcome switch
                     {
-                        "inserted" => new LedgerWriteResult(LedgerWriteKind.Inserted, ReadRecord(reader, 4)),
-                        "duplicate" => new LedgerWriteResult(LedgerWriteKind.Duplicate, reader.IsDBNull(4) ? null : ReadRecord(reader, 4)),
+                        "inserted" => new LedgerWriteResult(LedgerWriteKind.Inserted, AppointmentColumns.Read(reader, 4)),
+                        "duplicate" => new LedgerWriteResult(LedgerWriteKind.Duplicate, reader.IsDBNull(4) ? null : AppointmentColumns.Read(reader, 4)),
                         "conflict" => new LedgerWriteResult(
                             LedgerWriteKind.Conflict,
                             null,
@@ -125,7 +120,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
 
     public async Task<AppointmentRecord?> GetAsync(Guid id, CancellationToken ct = default)
     {
-        await using var cmd = _dataSource.CreateCommand($"SELECT {Columns} FROM appointments WHERE id = $1");
+        await using var cmd = _dataSource.CreateCommand($"SELECT {AppointmentColumns.List} FROM appointments WHERE id = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         return await ReadSingleAsync(cmd, ct).ConfigureAwait(false);
     }
@@ -133,7 +128,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     public async Task<AppointmentRecord?> GetByRequestIdAsync(string requestId, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(requestId);
-        await using var cmd = _dataSource.CreateCommand($"SELECT {Columns} FROM appointments WHERE request_id = $1");
+        await using var cmd = _dataSource.CreateCommand($"SELECT {AppointmentColumns.List} FROM appointments WHERE request_id = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = requestId });
         return await ReadSingleAsync(cmd, ct).ConfigureAwait(false);
     }
@@ -168,7 +163,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                    cancelled_late = CASE WHEN $6 THEN $8 ELSE cancelled_late END
              WHERE id = $1 AND version = $2 AND status = ANY($5)
                AND (status <> 'pending' OR $3 = 'cancelled' OR hold_expires_at > $4)
-            RETURNING {Columns}
+            RETURNING {AppointmentColumns.List}
             """))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -286,7 +281,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         }
 
         var outcome = reader.GetString(0);
-        var record = reader.IsDBNull(3) ? null : ReadRecord(reader, 3);
+        var record = reader.IsDBNull(3) ? null : AppointmentColumns.Read(reader, 3);
         return outcome switch
         {
             "moved" => new LedgerWriteResult(LedgerWriteKind.Updated, record),
@@ -352,35 +347,11 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<AppointmentRecord>> ListForClientAsync(string clientId, Instant from, Instant to, CancellationToken ct = default) =>
         ListAsync("client_id = $1 AND starts_at >= $2 AND starts_at < $3", clientId, from, to, ct);
 
-    /// <summary>
-    /// Independent check of invariant 1 with plain comparisons (no range types, no constraints): the number of pairs of
-    /// active appointments overlapping on therapist, on room (same clinic, room occupancy until roomFreeAt) or on client,
-    /// summed over the three. Must always be 0.
-    /// </summary>
-    public async Task<long> CountOverlapsAsync(CancellationToken ct = default)
-    {
-        await using var cmd = _dataSource.CreateCommand(
-            """
-            WITH act AS (
-                SELECT id, clinic_id, therapist_id, room_id, client_id, starts_at, ends_at, room_free_at
-                  FROM appointments WHERE status IN ('pending', 'booked', 'arrived'))
-            SELECT
-              (SELECT count(*) FROM act a JOIN act b ON a.id < b.id AND a.therapist_id = b.therapist_id
-                 AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
-            + (SELECT count(*) FROM act a JOIN act b ON a.id < b.id AND a.clinic_id = b.clinic_id AND a.room_id = b.room_id
-                 AND a.starts_at < b.room_free_at AND b.starts_at < a.room_free_at)
-            + (SELECT count(*) FROM act a JOIN act b ON a.id < b.id AND a.client_id = b.client_id
-                 AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at)
-            """);
-        cmd.CommandTimeout = 0;
-        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-    }
-
     private async Task<IReadOnlyList<AppointmentRecord>> ListAsync(string where, string key, Instant from, Instant to, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
 #pragma warning disable CA2100 // Fixed SQL fragments; values are parameters.
-        await using var cmd = _dataSource.CreateCommand($"SELECT {Columns} FROM appointments WHERE {where} ORDER BY starts_at, id");
+        await using var cmd = _dataSource.CreateCommand($"SELECT {AppointmentColumns.List} FROM appointments WHERE {where} ORDER BY starts_at, id");
 #pragma warning restore CA2100
         cmd.Parameters.Add(new NpgsqlParameter { Value = key, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = from.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -389,7 +360,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            list.Add(ReadRecord(reader, 0));
+            list.Add(AppointmentColumns.Read(reader, 0));
         }
 
         return list;
@@ -398,31 +369,8 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     private static async Task<AppointmentRecord?> ReadSingleAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRecord(reader, 0) : null;
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? AppointmentColumns.Read(reader, 0) : null;
     }
-
-    /// <summary>Reads the 17 ledger columns, in <see cref="Columns"/> order, starting at <paramref name="o"/>.</summary>
-    private static AppointmentRecord ReadRecord(DbDataReader r, int o) => new(
-        r.GetGuid(o),
-        r.GetString(o + 1),
-        r.GetString(o + 2),
-        r.GetString(o + 3),
-        r.GetString(o + 4),
-        r.GetString(o + 5),
-        r.GetString(o + 6),
-        ReadInstant(r, o + 7),
-        ReadInstant(r, o + 8),
-        ReadInstant(r, o + 9),
-        AppointmentStatusNames.Parse(r.GetString(o + 10)),
-        r.IsDBNull(o + 11) ? null : ReadInstant(r, o + 11),
-        r.IsDBNull(o + 12) ? null : r.GetString(o + 12),
-        r.GetBoolean(o + 13),
-        ReadInstant(r, o + 14),
-        ReadInstant(r, o + 15),
-        r.GetInt32(o + 16));
-
-    private static Instant ReadInstant(DbDataReader r, int ordinal) =>
-        Instant.FromDateTimeUtc(DateTime.SpecifyKind(r.GetDateTime(ordinal), DateTimeKind.Utc));
 
     /// <summary>The ledger names of the statuses that may change to <paramref name="newStatus"/> (<see cref="AppointmentLifecycle.AllowedFrom"/>).</summary>
     private static string[] AllowedFrom(AppointmentStatus newStatus) =>

@@ -4,9 +4,6 @@ using NodaTime;
 
 namespace NmtPractice.Persistence;
 
-/// <summary>One row of a client search.</summary>
-public sealed record ClientSummary(string ClientId, string GivenName, string FamilyName, string? Phone, string? Email);
-
 /// <summary>
 /// The client directory: a search projection of the client grains. Searching by name matches every word
 /// (case-insensitive, anywhere in the name); by e-mail exactly (case-insensitive); by phone on its digits, ignoring

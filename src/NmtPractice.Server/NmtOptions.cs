@@ -52,25 +52,3 @@ public sealed class NmtOptions
     /// <summary>The data directory as an absolute path (relative paths are read from the working directory).</summary>
     public string FullDataDirectory => Path.GetFullPath(DataDirectory, Environment.CurrentDirectory);
 }
-
-/// <summary>OpenTelemetry export; off unless an endpoint is set here or in OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
-public sealed class OtlpOptions
-{
-    public string? Endpoint { get; set; }
-
-    /// <summary><c>grpc</c> (default) or <c>http/protobuf</c>; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.</summary>
-    public string? Protocol { get; set; }
-}
-
-public static class ServerRole
-{
-    public const string SiloAndGateway = "silo+gateway";
-    public const string Silo = "silo";
-    public const string Gateway = "gateway";
-
-    public static bool HostsSilo(string role) => role is SiloAndGateway or Silo;
-
-    public static bool ServesApi(string role) => role is SiloAndGateway or Gateway;
-
-    public static bool IsKnown(string role) => role is SiloAndGateway or Silo or Gateway;
-}

@@ -10,10 +10,9 @@ using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
 using NmtPractice.Grains.Cover;
 using NmtPractice.Api.Security;
-using NmtPractice.Grains.Infrastructure;
+using NmtPractice.Hosting;
+using NmtPractice.Hosting.LocalPostgres;
 using NmtPractice.Persistence;
-using NmtPractice.Persistence.LocalPostgres;
-using NmtPractice.Persistence.OrleansAdoNet;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -101,7 +100,7 @@ public sealed class NmtServer : IAsyncDisposable
                 server.LogStarted();
                 if (options.Demo)
                 {
-                    await DemoChain.SeedAsync(app.Services, ct);
+                    await DemoSeeder.SeedAsync(app.Services, ct);
                 }
             }
             catch
@@ -239,16 +238,8 @@ public sealed class NmtServer : IAsyncDisposable
                     o.ServiceId = options.ServiceId;
                 });
                 silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), siloPort, gatewayPort, options.ListenOnAnyHostAddress);
-                silo.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = OrleansAdoNetSchema.Invariant;
-                    o.ConnectionString = connectionString;
-                });
-                silo.UseAdoNetReminderService(o =>
-                {
-                    o.Invariant = OrleansAdoNetSchema.Invariant;
-                    o.ConnectionString = connectionString;
-                });
+                silo.UsePostgresClustering(connectionString);
+                silo.UsePostgresReminders(connectionString);
                 silo.AddNmtPractice(connectionString);
                 silo.AddActivityPropagation();
                 // Operators (and the failure tests) tune failure detection and timeouts in configuration.
@@ -266,11 +257,7 @@ public sealed class NmtServer : IAsyncDisposable
                     o.ClusterId = options.ClusterId;
                     o.ServiceId = options.ServiceId;
                 });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = OrleansAdoNetSchema.Invariant;
-                    o.ConnectionString = connectionString;
-                });
+                client.UsePostgresClustering(connectionString);
                 client.AddNmtPractice();
                 client.AddActivityPropagation();
                 client.Services.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));

@@ -1,17 +1,5 @@
 namespace NmtPractice.Server;
 
-public enum ServerCommand
-{
-    /// <summary>Run the server until Ctrl+C (the default).</summary>
-    Serve,
-    /// <summary>Apply the database migrations and exit.</summary>
-    Migrate,
-    /// <summary>Start, seed the demo chain, stop.</summary>
-    Demo,
-    /// <summary>Start, seed a large generated chain (see Seeding/SeedOptions), stop.</summary>
-    Seed,
-}
-
 /// <summary>
 /// The command line: an optional command (<c>serve</c>, <c>migrate</c>, <c>demo</c>, <c>seed</c>) and .NET configuration
 /// arguments (<c>--Nmt:SiloPort 11112</c>, <c>--urls http://127.0.0.1:5081</c>, <c>--ConnectionStrings:Nmt "..."</c>),

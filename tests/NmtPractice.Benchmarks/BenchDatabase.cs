@@ -1,4 +1,5 @@
 using NmtPractice.Persistence;
+using NmtPractice.Testing;
 using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
@@ -117,7 +118,7 @@ public sealed class BenchDatabase(NpgsqlDataSource dataSource)
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    public Task<long> CountOverlapsAsync(CancellationToken ct) => new AppointmentLedger(dataSource).CountOverlapsAsync(ct);
+    public Task<long> CountOverlapsAsync(CancellationToken ct) => new LedgerOracle(dataSource).CountOverlapsAsync(ct);
 
     public async Task<string> ServerVersionAsync(CancellationToken ct)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using NmtPractice.Grains;
 using NmtPractice.Grains.Config;
 using NmtPractice.Grains.Infrastructure;
+using NmtPractice.Hosting;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;

@@ -7,7 +7,7 @@ using NmtPractice.Api.V1;
 using NmtPractice.Benchmarks;
 using NmtPractice.Grains;
 using NmtPractice.Persistence;
-using NmtPractice.Persistence.LocalPostgres;
+using NmtPractice.Hosting.LocalPostgres;
 using Npgsql;
 using NodaTime;
 

@@ -7,10 +7,11 @@ using NmtPractice.Domain.Clinics;
 using NmtPractice.Domain.Reports;
 using NmtPractice.Grains;
 using NmtPractice.Persistence;
-using NmtPractice.Persistence.LocalPostgres;
+using NmtPractice.Hosting.LocalPostgres;
 using NmtPractice.Persistence.Reports;
 using NmtPractice.Server;
 using NmtPractice.Server.Seeding;
+using NmtPractice.Testing;
 using Npgsql;
 using NodaTime;
 using Orleans;
@@ -81,7 +82,7 @@ public sealed class ReportsBenchOptions
 
 /// <summary>
 /// The reports benchmark. Cases: (a) one clinic's current month, a random clinic per query; (b) every clinic's current
-/// quarter. Paths, interleaved in alternating order: <c>plain</c> = UsageStore.PlainRoomDaysAsync (the raw ledger,
+/// quarter. Paths, interleaved in alternating order: <c>plain</c> = PlainReportQueries.RoomDaysAsync (the raw ledger,
 /// aggregated per room and day first); <c>usage</c> = UsageStore.RoomDaysAsync (aggregates plus pending deltas);
 /// <c>grain</c> = IReportGrain.RoomUtilisation (usage plus the domain composition: open minutes from the clinics'
 /// configuration, per room, clinic and chain). A background load books and cancels through the ledger meanwhile
@@ -136,7 +137,7 @@ public static class ReportsBench
                     "--ConnectionStrings:Nmt=" + connectionString, "--urls=http://127.0.0.1:0", "--Nmt:SiloPort=0", "--Nmt:GatewayPort=0",
                     "--Nmt:ClusterId=nmt-bench-seed", "--Logging:LogLevel:Default=Warning",
                 ], ct: ct);
-                await ChainSeeder.RunAsync(server.Services, server.ConnectionString, o.Seed, Console.Out, ct);
+                await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, o.Seed, Console.Out, ct);
             }
             return await MeasureAsync(o, connectionString, dataSource, log, ct);
         }
@@ -156,6 +157,7 @@ public static class ReportsBench
     private static async Task<int> MeasureAsync(ReportsBenchOptions o, string connectionString, NpgsqlDataSource dataSource, Action<string> log, CancellationToken ct)
     {
         var usage = new UsageStore(dataSource);
+        var plainQueries = new PlainReportQueries(dataSource);
         var total = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM appointments", ct);
         var rooms = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM (SELECT DISTINCT clinic_id, room_id FROM appointments) r", ct);
         var zones = await ListAsync(dataSource, "SELECT clinic_id, time_zone FROM report_clinics ORDER BY clinic_id", r => (Id: r.GetString(0), Zone: r.GetString(1)), ct);
@@ -199,7 +201,7 @@ public static class ReportsBench
                 foreach (var (ids, from, to) in new[] { ((IReadOnlyCollection<string>)[clinicIds[rnd.Next(clinicIds.Length)]], month.From, month.To), (clinicIds, quarter.From, quarter.To) })
                 {
                     var fast = await usage.RoomDaysAsync(ids, from, to, ct);
-                    var plain = await usage.PlainRoomDaysAsync(ids, from, to, ct);
+                    var plain = await plainQueries.RoomDaysAsync(ids, from, to, ct);
                     mismatches += fast.Except(plain).Count() + plain.Except(fast).Count();
                     checkedRows += plain.Count;
                     checks++;
@@ -213,10 +215,10 @@ public static class ReportsBench
 
         // Warm-up (not recorded): every path once per case.
         await usage.RoomDaysAsync([clinicIds[0]], month.From, month.To, ct);
-        await usage.PlainRoomDaysAsync([clinicIds[0]], month.From, month.To, ct);
+        await plainQueries.RoomDaysAsync([clinicIds[0]], month.From, month.To, ct);
         await reports.RoomUtilisation(new ReportQuery([clinicIds[0]], month.From, month.To));
         await usage.RoomDaysAsync(clinicIds, quarter.From, quarter.To, ct);
-        await usage.PlainRoomDaysAsync(clinicIds, quarter.From, quarter.To, ct);
+        await plainQueries.RoomDaysAsync(clinicIds, quarter.From, quarter.To, ct);
         await reports.RoomUtilisation(new ReportQuery([], quarter.From, quarter.To));
         await CheckAsync();
 
@@ -278,7 +280,7 @@ public static class ReportsBench
             }
         }
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- paths: plain = UsageStore.PlainRoomDaysAsync over the raw ledger; usage = UsageStore.RoomDaysAsync (aggregates + pending deltas); grain = IReportGrain.RoomUtilisation (usage + open minutes from configuration, rooms/clinics/chain rows; the grain row count is its room rows)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- paths: plain = PlainReportQueries.RoomDaysAsync over the raw ledger; usage = UsageStore.RoomDaysAsync (aggregates + pending deltas); grain = IReportGrain.RoomUtilisation (usage + open minutes from configuration, rooms/clinics/chain rows; the grain row count is its room rows)");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- domain composition alone (quarter, all clinics, {quarterUsage.Count} room-days): p50 {Runner.Percentile([.. compose], .5):0.00} ms, max {compose[^1]:0.00} ms");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- background load through the ledger while measuring: {loadStats}; usage deltas pending at the end: {pending}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- exactness (load paused): {checks} comparisons of usage vs plain over {checkedRows:N0} room-day rows, mismatches: {mismatches}");
@@ -297,7 +299,7 @@ public static class ReportsBench
                 switch (path)
                 {
                     case "plain":
-                        rows = (await usage.PlainRoomDaysAsync(ids, from, to, ct)).Count;
+                        rows = (await plainQueries.RoomDaysAsync(ids, from, to, ct)).Count;
                         break;
                     case "usage":
                         rows = (await usage.RoomDaysAsync(ids, from, to, ct)).Count;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using AppointmentRecord = NmtPractice.Domain.Appointments.AppointmentRecord;
 using AppointmentStatus = NmtPractice.Domain.Appointments.AppointmentStatus;
 using NmtPractice.Domain.Scheduling;
 using NmtPractice.Grains;
@@ -22,10 +23,10 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         Clinics = 2, RoomsPerClinic = 3, Therapists = 6, Clients = 300, Appointments = 1500, Days = 60, FutureDays = 14, Seed = 7,
     };
 
-    private static SeedChain ChainFor(SeedOptions o, Instant now)
+    private static GeneratedChain ChainFor(SeedOptions o, Instant now)
     {
         var today = now.InUtc().Date;
-        return new SeedChain(o, today.PlusDays(o.FutureDays - o.Days), today.PlusDays(o.FutureDays - 1));
+        return new GeneratedChain(o, today.PlusDays(o.FutureDays - o.Days), today.PlusDays(o.FutureDays - 1));
     }
 
     [Fact]
@@ -121,30 +122,30 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         var options = new SeedOptions { Clinics = 2, RoomsPerClinic = 3, Therapists = 4, Clients = 50, Appointments = 200, Days = 30, FutureDays = 7, Seed = 3 };
         var output = new StringWriter();
 
-        var summary = await ChainSeeder.RunAsync(server.Services, server.ConnectionString, options, output);
-        var again = await ChainSeeder.RunAsync(server.Services, server.ConnectionString, options, new StringWriter());
+        var summary = await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, options, output);
+        var again = await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, options, new StringWriter());
 
         await using var data = Npgsql.NpgsqlDataSource.Create(database);
         Assert.Equal(200, summary.Appointments);
         Assert.Equal(200, again.Appointments);
         Assert.Equal(200L, await ScalarAsync<long>(data, "SELECT count(*) FROM appointments"));
-        Assert.Equal(0L, await new AppointmentLedger(data).CountOverlapsAsync());
+        Assert.Equal(0L, await new LedgerOracle(data).CountOverlapsAsync());
         Assert.Equal(0L, await ScalarAsync<long>(data, "SELECT count(*) FROM appointments WHERE status IN ('booked', 'arrived') AND ends_at <= now() - interval '1 minute' AND starts_at < now() - interval '1 day'"));
         Assert.Equal(50L, await ScalarAsync<long>(data, "SELECT count(*) FROM client_directory"));
         Assert.Contains("| appointments (generate + COPY) | 200 |", output.ToString(), StringComparison.Ordinal);
 
         var grains = server.Services.GetRequiredService<IGrainFactory>();
-        Assert.Equal("Europe/London", (await grains.GetGrain<IClinicGrain>(Keys.Clinic(SeedChain.ClinicId(0))).Get())!.TimeZoneId);
+        Assert.Equal("Europe/London", (await grains.GetGrain<IClinicGrain>(Keys.Clinic(GeneratedChain.ClinicId(0))).Get())!.TimeZoneId);
         Assert.Equal(2, (await grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics()).Count);
-        Assert.NotNull(await grains.GetGrain<IClientGrain>(Keys.Client(SeedChain.ClientId(49))).Get());
+        Assert.NotNull(await grains.GetGrain<IClientGrain>(Keys.Client(GeneratedChain.ClientId(49))).Get());
 
         // Report usage was rebuilt after the COPY: the fast reads give the plain query's figures.
         var usage = new UsageStore(data);
-        string[] clinics = [SeedChain.ClinicId(0), SeedChain.ClinicId(1)];
+        string[] clinics = [GeneratedChain.ClinicId(0), GeneratedChain.ClinicId(1)];
         var fast = await usage.RoomDaysAsync(clinics, summary.FirstDate, summary.LastDate);
         Assert.NotEmpty(fast);
-        Assert.Equal(await usage.PlainRoomDaysAsync(clinics, summary.FirstDate, summary.LastDate), fast);
-        Assert.Equal(await usage.PlainStatusCountsAsync(clinics, summary.FirstDate, summary.LastDate), await usage.StatusCountsAsync(clinics, summary.FirstDate, summary.LastDate));
+        Assert.Equal(await new PlainReportQueries(data).RoomDaysAsync(clinics, summary.FirstDate, summary.LastDate), fast);
+        Assert.Equal(await new PlainReportQueries(data).StatusCountsAsync(clinics, summary.FirstDate, summary.LastDate), await usage.StatusCountsAsync(clinics, summary.FirstDate, summary.LastDate));
     }
 
     private static async Task<T> ScalarAsync<T>(Npgsql.NpgsqlDataSource data, string sql)
@@ -153,10 +154,10 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static double Share(IReadOnlyCollection<SeedAppointment> rows, AppointmentStatus status) =>
+    private static double Share(IReadOnlyCollection<AppointmentRecord> rows, AppointmentStatus status) =>
         (double)rows.Count(a => a.Status == status) / Math.Max(1, rows.Count);
 
-    private static int Overlaps(IEnumerable<SeedAppointment> rows, Func<SeedAppointment, string> key, Func<SeedAppointment, Instant> end) =>
+    private static int Overlaps(IEnumerable<AppointmentRecord> rows, Func<AppointmentRecord, string> key, Func<AppointmentRecord, Instant> end) =>
         rows.GroupBy(key).Sum(g =>
         {
             var sorted = g.OrderBy(a => a.Start).ToList();

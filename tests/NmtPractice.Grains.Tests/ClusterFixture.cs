@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using NmtPractice.Grains.Infrastructure;
+using NmtPractice.Hosting;
 using NmtPractice.Persistence;
 using Npgsql;
 using NmtPractice.Testing;
@@ -35,6 +35,9 @@ public sealed class ClusterFixture(IMessageSink sink) : IAsyncLifetime
     /// <summary>Direct access to the ledger, for checks that must not go through the grains.</summary>
     public AppointmentLedger Ledger { get; private set; } = null!;
 
+    /// <summary>Independent checks of the ledger (test code, not the ledger's own).</summary>
+    public LedgerOracle Oracle { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         await _postgres.InitializeAsync();
@@ -42,6 +45,7 @@ public sealed class ClusterFixture(IMessageSink sink) : IAsyncLifetime
         ConnectionString = await _postgres.CreateDatabaseAsync("grains") + ";Maximum Pool Size=20";
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
         Ledger = new AppointmentLedger(_dataSource);
+        Oracle = new LedgerOracle(_dataSource);
         var builder = new TestClusterBuilder(Silos);
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [ConnectionStringKey] = ConnectionString }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using NmtPractice.Persistence.LocalPostgres;
+using NmtPractice.Hosting.LocalPostgres;
 using NmtPractice.Testing;
 using Npgsql;
 using Xunit.Abstractions;

@@ -10,7 +10,8 @@ namespace NmtPractice.Persistence.Tests;
 
 /// <summary>
 /// Our Orleans query texts, run directly with Npgsql and bound the way Orleans binds them
-/// (see ORLEANS-ADONET-CONTRACT.md).
+/// (the keys and the invariant: <see cref="OrleansAdoNetSchema"/>; the binding rules: the comment at the top of
+/// Migrations/0100_orleans_query_table.sql).
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class OrleansSqlContractTests(PostgresFixture fixture) : IAsyncLifetime

@@ -1,13 +1,9 @@
 using NmtPractice.Domain.Appointments;
+using NmtPractice.Domain.Reports;
 using NmtPractice.Persistence.Reports;
 using NmtPractice.Testing;
 using Npgsql;
 using NodaTime;
-using ClientCounts = NmtPractice.Domain.Reports.ClientFigures;
-using ClinicHourUsage = NmtPractice.Domain.Reports.HourFigures;
-using RoomDayUsage = NmtPractice.Domain.Reports.RoomDayFigures;
-using StatusDayCount = NmtPractice.Domain.Reports.StatusFigures;
-using TherapistDayUsage = NmtPractice.Domain.Reports.TherapistDayFigures;
 
 namespace NmtPractice.Persistence.Tests;
 
@@ -55,17 +51,17 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
 
         var expected = new[]
         {
-            new ClinicHourUsage("lon", new LocalDate(2026, 10, 25), 0, 30),
-            new ClinicHourUsage("lon", new LocalDate(2026, 10, 25), 1, 120),
-            new ClinicHourUsage("lon", new LocalDate(2026, 10, 25), 2, 30),
+            new HourFigures("lon", new LocalDate(2026, 10, 25), 0, 30),
+            new HourFigures("lon", new LocalDate(2026, 10, 25), 1, 120),
+            new HourFigures("lon", new LocalDate(2026, 10, 25), 2, 30),
         };
         var day = new LocalDate(2026, 10, 25);
         Assert.Equal(expected, await store.ClinicHoursAsync(["lon"], day, day));
-        Assert.Equal(expected, await store.PlainClinicHoursAsync(["lon"], day, day));
-        Assert.Equal([new RoomDayUsage("lon", "r1", day, 180, 15, 1)], await store.RoomDaysAsync(["lon"], day, day));
+        Assert.Equal(expected, await new PlainReportQueries(ds).ClinicHoursAsync(["lon"], day, day));
+        Assert.Equal([new RoomDayFigures("lon", "r1", day, 180, 15, 1)], await store.RoomDaysAsync(["lon"], day, day));
         Assert.True(await store.CompactAsync() > 0);
         Assert.Equal(expected, await store.ClinicHoursAsync(["lon"], day, day));
-        Assert.Equal([new RoomDayUsage("lon", "r1", day, 180, 15, 1)], await store.RoomDaysAsync(["lon"], day, day));
+        Assert.Equal([new RoomDayFigures("lon", "r1", day, 180, 15, 1)], await store.RoomDaysAsync(["lon"], day, day));
         // The day before holds nothing: the appointment counts on the local date of its start.
         Assert.Empty(await store.RoomDaysAsync(["lon"], day.PlusDays(-1), day.PlusDays(-1)));
     }
@@ -87,19 +83,19 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         Assert.Equal(LedgerWriteKind.Updated, (await ledger.UpdateStatusAsync(b.Id, 1, AppointmentStatus.Cancelled, "client", true, Now)).Kind);
         Assert.Equal(1, await ledger.ExpireHoldsAsync(nine + Duration.FromMinutes(1)));
 
-        Assert.Equal([new RoomDayUsage("lon", "r1", day, 60, 15, 1)], await store.RoomDaysAsync(["lon"], day, day));
-        Assert.Equal([new TherapistDayUsage("lon", "t1", day, 60, 1)], await store.TherapistDaysAsync(["lon"], day, day));
+        Assert.Equal([new RoomDayFigures("lon", "r1", day, 60, 15, 1)], await store.RoomDaysAsync(["lon"], day, day));
+        Assert.Equal([new TherapistDayFigures("lon", "t1", day, 60, 1)], await store.TherapistDaysAsync(["lon"], day, day));
         var counts = new[]
         {
-            new StatusDayCount("lon", day, "svc", AppointmentStatus.Cancelled, true, 1),
-            new StatusDayCount("lon", day, "svc", AppointmentStatus.NoShow, false, 1),
+            new StatusFigures("lon", day, "svc", AppointmentStatus.Cancelled, true, 1),
+            new StatusFigures("lon", day, "svc", AppointmentStatus.NoShow, false, 1),
         };
         Assert.Equal(counts, await store.StatusCountsAsync(["lon"], day, day));
-        Assert.Equal(counts, await store.PlainStatusCountsAsync(["lon"], day, day));
+        Assert.Equal(counts, await new PlainReportQueries(ds).StatusCountsAsync(["lon"], day, day));
         await store.CompactAsync();
         Assert.Equal(counts, await store.StatusCountsAsync(["lon"], day, day));
         Assert.Equal(0, await store.PendingDeltasAsync());
-        Assert.Equal([new ClientCounts("lon", 2, 2)], await store.ClientCountsAsync(["lon"], day, day));
+        Assert.Equal([new ClientFigures("lon", 2, 2)], await store.ClientCountsAsync(["lon"], day, day));
         Assert.NotNull(hold);
     }
 
@@ -122,10 +118,10 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         await ledger.ExpireHoldsAsync(hold.Start + Duration.FromMinutes(1));
 
         Assert.Equal(
-            [new ClientCounts("lon", 3, 2)],
+            [new ClientFigures("lon", 3, 2)],
             await store.ClientCountsAsync(["lon", "nyc"], new LocalDate(2026, 6, 1), new LocalDate(2026, 6, 30)));
         Assert.Equal(
-            [new ClientCounts("lon", 1, 1), new ClientCounts("nyc", 1, 1)],
+            [new ClientFigures("lon", 1, 1), new ClientFigures("nyc", 1, 1)],
             await store.ClientCountsAsync(["lon", "nyc"], new LocalDate(2026, 5, 1), new LocalDate(2026, 5, 31)));
     }
 
@@ -150,7 +146,7 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
 
         Assert.True(await store.RegisterClinicAsync("k", London));
         Assert.Equal(new LocalDate(2026, 6, 2), Assert.Single(await store.RoomDaysAsync(["k"], june.Item1, june.Item2)).Day);
-        await AssertExactAsync(store, ["k"]);
+        await AssertExactAsync(ds, ["k"]);
     }
 
     [Fact]
@@ -230,17 +226,17 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
                 Assert.True(await ledger.ExpireHoldsAsync(Now + Duration.FromDays(2)) >= 0);
             }
 
-            await AssertExactAsync(store, Clinics);
+            await AssertExactAsync(ds, Clinics);
             if (round % 2 == 1)
             {
                 Assert.True(await store.CompactAsync() >= 0);
                 Assert.Equal(0, await store.PendingDeltasAsync());
-                await AssertExactAsync(store, Clinics);
+                await AssertExactAsync(ds, Clinics);
             }
         }
 
         Assert.True(await store.RebuildAsync() > 0);
-        await AssertExactAsync(store, Clinics);
+        await AssertExactAsync(ds, Clinics);
         var all = await store.RoomDaysAsync(Clinics, new LocalDate(2026, 3, 1), new LocalDate(2026, 4, 1));
         Assert.True(all.Sum(r => r.Appointments) > 20, "the random walk should leave a fair number of occupying appointments");
     }
@@ -263,8 +259,8 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         Assert.Equal(1, (await store.RoomDaysAsync(["lon"], day, day)).Single().Appointments);
 
         Assert.Equal(9, await store.RebuildAsync());
-        Assert.Equal([new RoomDayUsage("lon", "r1", day, 60 + (8 * 45), 9 * 15, 9)], await store.RoomDaysAsync(["lon"], day, day));
-        await AssertExactAsync(store, ["lon"]);
+        Assert.Equal([new RoomDayFigures("lon", "r1", day, 60 + (8 * 45), 9 * 15, 9)], await store.RoomDaysAsync(["lon"], day, day));
+        await AssertExactAsync(ds, ["lon"]);
     }
 
     [Fact]
@@ -311,25 +307,27 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
         await compactor;
 
         Assert.True(compactions > 0);
-        await AssertExactAsync(store, ["lon"]);
+        await AssertExactAsync(ds, ["lon"]);
         await store.CompactAsync();
-        await AssertExactAsync(store, ["lon"]);
+        await AssertExactAsync(ds, ["lon"]);
         var total = (await store.RoomDaysAsync(["lon"], day, day)).Sum(r => r.Appointments);
         var cancelled = (await store.StatusCountsAsync(["lon"], day, day)).Where(s => s.Status == AppointmentStatus.Cancelled).Sum(s => s.Appointments);
         Assert.True(total + cancelled > 100);
     }
 
-    private static async Task AssertExactAsync(UsageStore store, IReadOnlyCollection<string> clinics)
+    private static async Task AssertExactAsync(NpgsqlDataSource ds, IReadOnlyCollection<string> clinics)
     {
+        var store = new UsageStore(ds);
+        var plain = new PlainReportQueries(ds);
         var from = new LocalDate(2026, 1, 1);
         var to = new LocalDate(2026, 12, 31);
-        Assert.Equal(await store.PlainRoomDaysAsync(clinics, from, to), await store.RoomDaysAsync(clinics, from, to));
-        Assert.Equal(await store.PlainTherapistDaysAsync(clinics, from, to), await store.TherapistDaysAsync(clinics, from, to));
-        Assert.Equal(await store.PlainClinicHoursAsync(clinics, from, to), await store.ClinicHoursAsync(clinics, from, to));
-        Assert.Equal(await store.PlainStatusCountsAsync(clinics, from, to), await store.StatusCountsAsync(clinics, from, to));
+        Assert.Equal(await plain.RoomDaysAsync(clinics, from, to), await store.RoomDaysAsync(clinics, from, to));
+        Assert.Equal(await plain.TherapistDaysAsync(clinics, from, to), await store.TherapistDaysAsync(clinics, from, to));
+        Assert.Equal(await plain.ClinicHoursAsync(clinics, from, to), await store.ClinicHoursAsync(clinics, from, to));
+        Assert.Equal(await plain.StatusCountsAsync(clinics, from, to), await store.StatusCountsAsync(clinics, from, to));
         // A narrower window (its edges cut through the data) agrees too.
         var mid = new LocalDate(2026, 3, 8);
-        Assert.Equal(await store.PlainClinicHoursAsync(clinics, mid, mid.PlusDays(21)), await store.ClinicHoursAsync(clinics, mid, mid.PlusDays(21)));
-        Assert.Equal(await store.PlainRoomDaysAsync(clinics, mid, mid.PlusDays(21)), await store.RoomDaysAsync(clinics, mid, mid.PlusDays(21)));
+        Assert.Equal(await plain.ClinicHoursAsync(clinics, mid, mid.PlusDays(21)), await store.ClinicHoursAsync(clinics, mid, mid.PlusDays(21)));
+        Assert.Equal(await plain.RoomDaysAsync(clinics, mid, mid.PlusDays(21)), await store.RoomDaysAsync(clinics, mid, mid.PlusDays(21)));
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NmtPractice.Persistence;
-using NmtPractice.Persistence.LocalPostgres;
+using NmtPractice.Hosting.LocalPostgres;
 using Npgsql;
 using Xunit;
 using Xunit.Abstractions;

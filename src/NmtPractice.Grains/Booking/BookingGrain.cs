@@ -13,7 +13,7 @@ namespace NmtPractice.Grains.Booking;
 /// releases the reservations. If it dies half-way, the reservations expire by themselves.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class BookingGrain(LedgerWriter writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, AuditTrail audit, ILogger<BookingGrain> logger)
+public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, AuditTrail audit, ILogger<BookingGrain> logger)
     : Grain, IBookingGrain
 {
     public const int AlternativesCount = 3;

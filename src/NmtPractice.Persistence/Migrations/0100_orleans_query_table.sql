@@ -1,4 +1,6 @@
--- Orleans ADO.NET providers: the query table (see the shared ORLEANS-ADONET-CONTRACT).
+-- Orleans ADO.NET providers: the query table. The keys and the invariant are listed in
+-- OrleansAdoNet/OrleansAdoNetSchema.cs; OrleansSqlContractTests (Persistence.Tests) checks them
+-- against the Orleans assemblies and runs every stored text the way Orleans binds it.
 --
 -- Every Orleans ADO.NET provider reads `SELECT QueryKey, QueryText FROM OrleansQuery`
 -- (unquoted identifiers, so PostgreSQL folds them to lower case) and runs the stored text of

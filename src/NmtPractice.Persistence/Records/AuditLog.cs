@@ -5,50 +5,6 @@ using NodaTime;
 
 namespace NmtPractice.Persistence.Records;
 
-/// <summary>Outcomes an audit row records.</summary>
-public static class AuditOutcomes
-{
-    public const string Ok = "ok";
-    public const string Denied = "denied";
-    public const string Refused = "refused";
-}
-
-/// <summary>
-/// One audit row to write: who (subject, role), in which clinic, did what (an action name such as "note.sign") to
-/// which target, from where, with which outcome. Ids and action names only: never names, contact details or note
-/// text. <see cref="Detail"/> is a small JSON object of ids or codes (e.g. the refusal code), or null.
-/// </summary>
-public sealed record AuditEntry(
-    string ActorSubject,
-    string ActorRole,
-    string? ClinicId,
-    string Action,
-    string TargetKind,
-    string? TargetId,
-    string? ClientId,
-    Guid? AppointmentId,
-    string? Source,
-    string Outcome,
-    string? Detail = null);
-
-/// <summary>An audit row as stored; <see cref="At"/> is the database's clock at insert.</summary>
-public sealed record AuditRow(long Id, Instant At, AuditEntry Entry);
-
-/// <summary>
-/// Filters of an audit query (all optional, combined with AND). <see cref="ClinicScope"/> limits rows to those clinics
-/// (a clinic manager's scope); null means every clinic. [From, To) on the row's time. Rows come in id order (the
-/// order they were written), after <see cref="AfterId"/> (keyset paging).
-/// </summary>
-public sealed record AuditQuery(
-    string? ClientId = null,
-    string? ActorSubject = null,
-    string? ClinicId = null,
-    string? Action = null,
-    Instant? From = null,
-    Instant? To = null,
-    long? AfterId = null,
-    IReadOnlyList<string>? ClinicScope = null);
-
 /// <summary>
 /// The append-only audit trail (table audit_log, migration 0006). Inserts only: the table refuses UPDATE, DELETE and
 /// TRUNCATE. Record changes write their row in the change's own transaction (<see cref="InsertAsync(NpgsqlConnection, NpgsqlTransaction, AuditEntry, CancellationToken)"/>).

@@ -7,9 +7,6 @@ using NodaTime;
 
 namespace NmtPractice.Persistence.Records;
 
-/// <summary>What an erasure removed and re-keyed.</summary>
-public sealed record ErasureResult(string Pseudonym, int Notes, int Consents, bool Intake, int Appointments);
-
 /// <summary>
 /// Client clinical records in PostgreSQL (migration 0005): intake, consents and versioned session notes. Every
 /// change writes its audit row in the same transaction, so a change without its audit row cannot commit.

@@ -8,10 +8,9 @@ using NodaTime;
 namespace NmtPractice.Persistence.Reports;
 
 /// <summary>
-/// Usage for reports (migration 0003_usage), as the domain's figures (<see cref="RoomDayFigures"/>...). Every read comes in two forms that return the same rows: the fast one
-/// (<c>RoomDaysAsync</c>...) sums the compacted aggregates and the deltas not yet compacted in one statement, so it is
-/// exact at any moment; the plain one (<c>PlainRoomDaysAsync</c>...) computes the same figures straight from the
-/// appointments ledger, aggregating per day first (the baseline for benchmarks and the oracle for tests).
+/// Usage for reports (migration 0003_usage), as the domain's figures (<see cref="RoomDayFigures"/>...). Each read sums
+/// the compacted aggregates and the deltas not yet compacted in one statement, so it is exact at any moment; the tests'
+/// PlainReportQueries computes the same rows straight from the appointments ledger (their oracle, and the benchmark's baseline).
 /// Days are clinic-local dates (the clinic's zone from <c>report_clinics</c>); an appointment counts on the date of its
 /// start. Ranges <c>from</c>..<c>to</c> are inclusive. Rows come ordered by clinic, day, then the row's own key;
 /// rows whose figures are all zero are left out. Clinics without a registered zone have no usage.
@@ -95,20 +94,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
             """,
             clinicIds, from, to, ReadRoomDay, RoomDayOrder, ct);
 
-    public Task<IReadOnlyList<RoomDayUsage>> PlainRoomDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            SELECT a.clinic_id, a.room_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day,
-                   sum(floor(extract(epoch FROM a.ends_at - a.starts_at) / 60))::bigint,
-                   sum(floor(extract(epoch FROM a.room_free_at - a.ends_at) / 60))::bigint,
-                   count(*)::integer
-              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
-             WHERE {PlainStartFilter} AND a.status IN {Occupying}
-             GROUP BY a.clinic_id, day, a.room_id
-            """,
-            clinicIds, from, to, ReadRoomDay, RoomDayOrder, ct);
-
-    public Task<IReadOnlyList<TherapistDayUsage>> TherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+    public Task<IReadOnlyList<TherapistDayFigures>> TherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""
             WITH d AS (
@@ -120,17 +106,6 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
               FROM (SELECT * FROM usage_therapist_day WHERE clinic_id = ANY($1) AND day BETWEEN $2 AND $3) u
               FULL JOIN d USING (clinic_id, day, therapist_id)
              WHERE coalesce(u.appointments, 0) + coalesce(d.n, 0) <> 0 OR coalesce(u.booked_minutes, 0) + coalesce(d.m, 0) <> 0
-            """,
-            clinicIds, from, to, ReadTherapistDay, TherapistDayOrder, ct);
-
-    public Task<IReadOnlyList<TherapistDayUsage>> PlainTherapistDaysAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            SELECT a.clinic_id, a.therapist_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day,
-                   sum(floor(extract(epoch FROM a.ends_at - a.starts_at) / 60))::bigint, count(*)::integer
-              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
-             WHERE {PlainStartFilter} AND a.status IN {Occupying}
-             GROUP BY a.clinic_id, day, a.therapist_id
             """,
             clinicIds, from, to, ReadTherapistDay, TherapistDayOrder, ct);
 
@@ -155,22 +130,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
             """,
             clinicIds, from, to, ReadClinicHour, ClinicHourOrder, ct);
 
-    public Task<IReadOnlyList<ClinicHourUsage>> PlainClinicHoursAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            SELECT a.clinic_id, s.local_day, s.local_hour, sum(s.minutes)::bigint
-              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
-              CROSS JOIN LATERAL usage_hour_slices(a.starts_at, a.ends_at, z.time_zone) s
-             WHERE z.clinic_id = ANY($1)
-               AND a.starts_at >= ($2::timestamp AT TIME ZONE z.time_zone) - interval '2 days'
-               AND a.starts_at < (($3 + 1)::timestamp AT TIME ZONE z.time_zone) + interval '1 day'
-               AND a.status IN {Occupying}
-               AND s.local_day BETWEEN $2 AND $3
-             GROUP BY a.clinic_id, s.local_day, s.local_hour
-            """,
-            clinicIds, from, to, ReadClinicHour, ClinicHourOrder, ct);
-
-    public Task<IReadOnlyList<StatusDayCount>> StatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
+    public Task<IReadOnlyList<StatusFigures>> StatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             """
             WITH d AS (
@@ -184,18 +144,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
             """,
             clinicIds, from, to, ReadStatusCount, StatusCountOrder, ct);
 
-    public Task<IReadOnlyList<StatusDayCount>> PlainStatusCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
-        QueryAsync(
-            $"""
-            SELECT a.clinic_id, (a.starts_at AT TIME ZONE z.time_zone)::date AS day, a.service_id, a.status,
-                   a.cancelled_late, count(*)::integer
-              FROM report_clinics z JOIN appointments a ON a.clinic_id = z.clinic_id
-             WHERE {PlainStartFilter} AND a.cancel_reason IS DISTINCT FROM 'hold-expired'
-             GROUP BY a.clinic_id, day, a.service_id, a.status, a.cancelled_late
-            """,
-            clinicIds, from, to, ReadStatusCount, StatusCountOrder, ct);
-
-    /// <summary>Unique and new clients per clinic (see <see cref="ClientCounts"/>), straight from the ledger. Clinics without appointments in the period have no row.</summary>
+    /// <summary>Unique and new clients per clinic (see <see cref="ClientFigures"/>), straight from the ledger. Clinics without appointments in the period have no row.</summary>
     public Task<IReadOnlyList<ClientFigures>> ClientCountsAsync(IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, CancellationToken ct = default) =>
         QueryAsync(
             $"""

@@ -5,27 +5,8 @@ using NmtPractice.Domain.Time;
 
 namespace NmtPractice.Server.Seeding;
 
-/// <summary>One generated ledger row.</summary>
-public sealed record SeedAppointment(
-    Guid Id,
-    string RequestId,
-    string ClinicId,
-    string TherapistId,
-    string RoomId,
-    string ClientId,
-    string ServiceId,
-    Instant Start,
-    Instant End,
-    Instant RoomFreeAt,
-    AppointmentStatus Status,
-    string? CancelReason,
-    bool CancelledLate,
-    Instant CreatedAt,
-    Instant UpdatedAt,
-    int Version);
-
 /// <summary>
-/// Generates exactly <see cref="SeedOptions.Appointments"/> appointments for a <see cref="SeedChain"/> that satisfy the
+/// Generates exactly <see cref="SeedOptions.Appointments"/> appointments for a <see cref="GeneratedChain"/> that satisfy the
 /// ledger's exclusion constraints by construction, so the bulk load never relies on catching a violation.
 /// <para>
 /// Per clinic and local date, the day is first packed: therapists working there (roster, leave, closures and
@@ -48,13 +29,13 @@ public sealed class AppointmentGenerator
 
     private static readonly string[] CancelReasons = ["client-request", "client-request", "client-request", "illness", "illness", "clinic-request"];
 
-    private readonly SeedChain _chain;
+    private readonly GeneratedChain _chain;
     private readonly Instant _now;
     private readonly ClinicPlan[] _plans;
     private readonly int[] _serviceWeights = [15, 40, 25, 20];
     private long? _capacity;
 
-    public AppointmentGenerator(SeedChain chain, Instant now)
+    public AppointmentGenerator(GeneratedChain chain, Instant now)
     {
         ArgumentNullException.ThrowIfNull(chain);
         _chain = chain;
@@ -69,7 +50,7 @@ public sealed class AppointmentGenerator
     public long Capacity => _capacity ??= CountCapacity();
 
     /// <summary>The appointments in date order (clinic by clinic within a date). Throws if they cannot fit.</summary>
-    public IEnumerable<SeedAppointment> Generate()
+    public IEnumerable<AppointmentRecord> Generate()
     {
         var wanted = (long)Requested;
         if (wanted > Capacity)
@@ -290,7 +271,7 @@ public sealed class AppointmentGenerator
         }
     }
 
-    private SeedAppointment Build(ClinicPlan plan, Candidate c, int client, Guid id, long n, Random rnd)
+    private AppointmentRecord Build(ClinicPlan plan, Candidate c, int client, Guid id, long n, Random rnd)
     {
         var service = _chain.Services[c.Service];
         var start = c.Start;
@@ -354,8 +335,8 @@ public sealed class AppointmentGenerator
         {
             status = AppointmentStatus.Booked;
         }
-        return new SeedAppointment(id, $"{RequestIdPrefix}{n + 1:D8}", plan.Clinic.Id, c.TherapistId, SeedChain.RoomId(c.Room),
-            SeedChain.ClientId(client), service.Id, start, end, c.RoomFreeAt, status, reason, late, created, updated, version);
+        return new AppointmentRecord(id, $"{RequestIdPrefix}{n + 1:D8}", plan.Clinic.Id, c.TherapistId, GeneratedChain.RoomId(c.Room),
+            GeneratedChain.ClientId(client), service.Id, start, end, c.RoomFreeAt, status, HoldExpiresAt: null, reason, late, created, updated, version);
     }
 
     private sealed class ClinicPlan(int index, Clinic clinic, Therapist[] therapists, Service[] services)
@@ -368,7 +349,7 @@ public sealed class AppointmentGenerator
             .Select(r => r.HasFeatures(s.RequiredFeatures) ? r.ExtraFeatureCount(s.RequiredFeatures.ToArray()) : -1).ToArray()).ToArray();
 
         public (Therapist Therapist, bool Certified)[] Therapists { get; } =
-            therapists.Select(t => (t, t.Qualifications.Any(q => q.Code == SeedChain.NmtCertified))).ToArray();
+            therapists.Select(t => (t, t.Qualifications.Any(q => q.Code == GeneratedChain.NmtCertified))).ToArray();
     }
 
     private sealed class Worker(string therapistId, bool certified, List<Interval> shifts)

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using NmtPractice.Domain.Appointments;
+using NmtPractice.Persistence;
 
 namespace NmtPractice.Server.Seeding;
 
@@ -15,7 +16,7 @@ public static class LedgerBulkLoader
     public sealed record LoadResult(long Rows, long Replaced, TimeSpan CopyTime, TimeSpan RebuildTime, bool UsageRebuilt);
 
     public static async Task<LoadResult> LoadAsync(
-        NpgsqlDataSource dataSource, IReadOnlyList<(string ClinicId, string TimeZoneId)> clinics, IEnumerable<SeedAppointment> rows,
+        NpgsqlDataSource dataSource, IReadOnlyList<(string ClinicId, string TimeZoneId)> clinics, IEnumerable<AppointmentRecord> rows,
         Action<long> progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -42,36 +43,11 @@ public static class LedgerBulkLoader
         var watch = System.Diagnostics.Stopwatch.StartNew();
         long written = 0;
         await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY appointments (id, request_id, clinic_id, therapist_id, room_id, client_id, service_id, starts_at, ends_at, room_free_at, "
-            + "status, hold_expires_at, cancel_reason, cancelled_late, created_at, updated_at, version) FROM STDIN (FORMAT BINARY)", ct))
+            $"COPY appointments ({AppointmentColumns.List}) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var a in rows)
             {
-                await writer.StartRowAsync(ct);
-                await writer.WriteAsync(a.Id, NpgsqlDbType.Uuid, ct);
-                await writer.WriteAsync(a.RequestId, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(a.ClinicId, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(a.TherapistId, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(a.RoomId, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(a.ClientId, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(a.ServiceId, NpgsqlDbType.Text, ct);
-                await writer.WriteAsync(a.Start.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await writer.WriteAsync(a.End.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await writer.WriteAsync(a.RoomFreeAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await writer.WriteAsync(a.Status.ToFhir(), NpgsqlDbType.Text, ct);
-                await writer.WriteNullAsync(ct);
-                if (a.CancelReason is null)
-                {
-                    await writer.WriteNullAsync(ct);
-                }
-                else
-                {
-                    await writer.WriteAsync(a.CancelReason, NpgsqlDbType.Text, ct);
-                }
-                await writer.WriteAsync(a.CancelledLate, NpgsqlDbType.Boolean, ct);
-                await writer.WriteAsync(a.CreatedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await writer.WriteAsync(a.UpdatedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await writer.WriteAsync(a.Version, NpgsqlDbType.Integer, ct);
+                await AppointmentColumns.WriteAsync(writer, a, ct);
                 if (++written % 10_000 == 0)
                 {
                     progress(written);

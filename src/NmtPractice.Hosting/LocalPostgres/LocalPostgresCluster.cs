@@ -6,7 +6,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace NmtPractice.Persistence.LocalPostgres;
+namespace NmtPractice.Hosting.LocalPostgres;
 
 /// <summary>
 /// A private PostgreSQL server run from the machine's PostgreSQL binaries: initialises its data directory on

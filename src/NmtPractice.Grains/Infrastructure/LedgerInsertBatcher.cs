@@ -8,20 +8,20 @@ namespace NmtPractice.Grains.Infrastructure;
 /// the next one, in one round trip and one commit, each with its own outcome. One booking alone is written at
 /// once; under load, batches grow by themselves, so the cost of a commit is shared without adding a delay.
 /// </summary>
-public sealed class LedgerWriter : IAsyncDisposable
+public sealed class LedgerInsertBatcher : IAsyncDisposable
 {
     public const int MaxBatch = 128;
     private const int Writers = 4;
 
     private readonly AppointmentLedger _ledger;
     private readonly IClock _clock;
-    private readonly ILogger<LedgerWriter> _logger;
+    private readonly ILogger<LedgerInsertBatcher> _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Task[] _loops;
 
     private sealed record Pending(NewAppointment Appointment, TaskCompletionSource<LedgerWriteResult> Done);
 
-    public LedgerWriter(AppointmentLedger ledger, IClock clock, ILogger<LedgerWriter> logger)
+    public LedgerInsertBatcher(AppointmentLedger ledger, IClock clock, ILogger<LedgerInsertBatcher> logger)
     {
         _ledger = ledger;
         _clock = clock;
@@ -34,7 +34,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         var done = new TaskCompletionSource<LedgerWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite(new Pending(appointment, done)))
         {
-            done.SetException(new ObjectDisposedException(nameof(LedgerWriter)));
+            done.SetException(new ObjectDisposedException(nameof(LedgerInsertBatcher)));
         }
         return done.Task;
     }

@@ -13,7 +13,7 @@ namespace NmtPractice.Server.Seeding;
 /// city), a week of leave each, holidays as closures, and a travel matrix between the clinics of a city.
 /// Collections are arrays on purpose: grain storage records the runtime collection type.
 /// </summary>
-public sealed class SeedChain
+public sealed class GeneratedChain
 {
     public const string InitialAssessment = "nmt-initial";
     public const string FollowUp = "nmt-follow-up";
@@ -50,7 +50,7 @@ public sealed class SeedChain
         "Schmidt", "Muller", "Nguyen", "Patel",
     ];
 
-    public SeedChain(SeedOptions options, LocalDate firstDate, LocalDate lastDate)
+    public GeneratedChain(SeedOptions options, LocalDate firstDate, LocalDate lastDate)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -245,19 +245,4 @@ public sealed class SeedChain
     }
 
     private static LocalTimeRange Range(int open, int close) => new(new LocalTime(open, 0), new LocalTime(close, 0));
-}
-
-/// <summary>Deterministic seeds for sub-streams (HashCode is randomised per process, so it will not do).</summary>
-internal static class SeedMix
-{
-    public static int Int(int seed, int stream, long index)
-    {
-        var x = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)stream * 0xBF58476D1CE4E5B9UL ^ (ulong)index * 0x94D049BB133111EBUL);
-        x ^= x >> 30;
-        x = unchecked(x * 0xBF58476D1CE4E5B9UL);
-        x ^= x >> 27;
-        x = unchecked(x * 0x94D049BB133111EBUL);
-        x ^= x >> 31;
-        return (int)(x & 0x7FFFFFFF);
-    }
 }

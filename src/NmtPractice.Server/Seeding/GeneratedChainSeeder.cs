@@ -8,18 +8,6 @@ using Orleans;
 
 namespace NmtPractice.Server.Seeding;
 
-/// <summary>What one seeding phase did.</summary>
-public sealed record SeedPhase(string Name, long Rows, TimeSpan Elapsed)
-{
-    public double RowsPerSecond => Rows / Math.Max(Elapsed.TotalSeconds, 1e-3);
-}
-
-/// <summary>The seeding run: its phases and the appointment figures.</summary>
-public sealed record SeedSummary(IReadOnlyList<SeedPhase> Phases, long Appointments, long Capacity, LocalDate FirstDate, LocalDate LastDate)
-{
-    public TimeSpan Total => Phases.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Elapsed);
-}
-
 /// <summary>
 /// Seeds a large chain into a running silo's cluster: the configuration (clinics, travel times, therapists, clients)
 /// through the real grains, with bounded parallelism, so that the system is fully usable afterwards; then the
@@ -27,7 +15,7 @@ public sealed record SeedSummary(IReadOnlyList<SeedPhase> Phases, long Appointme
 /// <see cref="LedgerBulkLoader"/>). Existing configuration is kept (AlreadyExists is fine); earlier seeded
 /// appointments are replaced. Run it on a quiet system: the ledger is locked while the appointments load.
 /// </summary>
-public static class ChainSeeder
+public static class GeneratedChainSeeder
 {
     public static async Task<SeedSummary> RunAsync(
         IServiceProvider services, string connectionString, SeedOptions options, TextWriter output, CancellationToken ct = default)
@@ -41,7 +29,7 @@ public static class ChainSeeder
         var today = now.InUtc().Date;
         var first = today.PlusDays(options.FutureDays - options.Days);
         var last = today.PlusDays(options.FutureDays - 1);
-        var chain = new SeedChain(options, first, last);
+        var chain = new GeneratedChain(options, first, last);
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct };
         var phases = new List<SeedPhase>();

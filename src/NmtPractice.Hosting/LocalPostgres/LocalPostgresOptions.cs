@@ -1,4 +1,4 @@
-namespace NmtPractice.Persistence.LocalPostgres;
+namespace NmtPractice.Hosting.LocalPostgres;
 
 /// <summary>How to run a private PostgreSQL server from the machine's PostgreSQL binaries.</summary>
 public sealed class LocalPostgresOptions

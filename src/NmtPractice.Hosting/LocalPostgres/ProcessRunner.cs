@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace NmtPractice.Persistence.LocalPostgres;
-
-internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public string CombinedOutput => (StandardOutput + Environment.NewLine + StandardError).Trim();
-}
+namespace NmtPractice.Hosting.LocalPostgres;
 
 /// <summary>Runs PostgreSQL's command-line programs, optionally as another (unprivileged) account.</summary>
 internal static class ProcessRunner

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NmtPractice.Grains;
 using NmtPractice.Grains.Config;
 using NmtPractice.Grains.Cover;
+using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.OrleansAdoNet;
 using NmtPractice.Persistence.Reports;
@@ -13,10 +15,15 @@ using Orleans.Serialization;
 using Orleans.Serialization.Cloning;
 using Orleans.Storage;
 using Microsoft.Extensions.Options;
+using NodaTime;
+using Orleans;
 
-namespace NmtPractice.Grains.Infrastructure;
+namespace NmtPractice.Hosting;
 
-/// <summary>Wires NmtPractice's grains into a silo: grain storage on PostgreSQL, the ledger, serialization, clock, metrics.</summary>
+/// <summary>
+/// Wires NmtPractice's grains into a silo: grain storage on PostgreSQL, the ledger, serialization, clock, metrics; and
+/// the ADO.NET clustering and reminders on the same database for hosts that use them.
+/// </summary>
 public static class NmtSilo
 {
     /// <summary>
@@ -41,7 +48,7 @@ public static class NmtSilo
         services.TryAddSingleton<AppointmentLedger>();
         services.TryAddSingleton<ClientDirectory>();
         services.TryAddSingleton<UsageStore>();
-        services.TryAddSingleton<LedgerWriter>();
+        services.TryAddSingleton<LedgerInsertBatcher>();
         services.TryAddSingleton<ClientRecordStore>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditTrail>();
@@ -52,6 +59,30 @@ public static class NmtSilo
         services.AddHostedService<UsageCompactor>();
         return silo;
     }
+
+    /// <summary>Membership of the cluster in the PostgreSQL at <paramref name="connectionString"/> (ADO.NET clustering).</summary>
+    public static ISiloBuilder UsePostgresClustering(this ISiloBuilder silo, string connectionString) =>
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = OrleansAdoNetSchema.Invariant;
+            o.ConnectionString = connectionString;
+        });
+
+    /// <summary>Orleans reminders stored in the PostgreSQL at <paramref name="connectionString"/> (ADO.NET reminders).</summary>
+    public static ISiloBuilder UsePostgresReminders(this ISiloBuilder silo, string connectionString) =>
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = OrleansAdoNetSchema.Invariant;
+            o.ConnectionString = connectionString;
+        });
+
+    /// <summary>A client finds the cluster's gateways in the PostgreSQL at <paramref name="connectionString"/>.</summary>
+    public static IClientBuilder UsePostgresClustering(this IClientBuilder client, string connectionString) =>
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = OrleansAdoNetSchema.Invariant;
+            o.ConnectionString = connectionString;
+        });
 
     /// <summary>What an Orleans client (a gateway process) needs to talk to NmtPractice grains.</summary>
     public static IClientBuilder AddNmtPractice(this IClientBuilder client)

@@ -18,7 +18,7 @@ namespace NmtPractice.Server;
 /// Collections are arrays or lists on purpose: grain storage records the runtime collection type, and the
 /// compiler-synthesized types of collection expressions in this assembly cannot be read back (see the report to the lead).
 /// </summary>
-public static class DemoChain
+public static class DemoSeeder
 {
     public const string InitialAssessment = "nmt-initial";
     public const string FollowUp = "nmt-follow-up";
@@ -34,7 +34,7 @@ public static class DemoChain
         ArgumentNullException.ThrowIfNull(services);
         var grains = services.GetRequiredService<IGrainFactory>();
         var clock = services.GetService<IClock>() ?? SystemClock.Instance;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoChain));
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoSeeder));
 
         foreach (var clinic in Clinics())
         {

@@ -1,0 +1,25 @@
+namespace NmtPractice.Persistence;
+
+/// <summary>How one ledger write ended (see <see cref="LedgerWriteResult"/>).</summary>
+public enum LedgerWriteKind
+{
+    /// <summary>A new row was inserted.</summary>
+    Inserted = 1,
+
+    /// <summary>The request id (or the id) is already in the ledger; <see cref="LedgerWriteResult.Record"/> is the existing row.</summary>
+    Duplicate,
+
+    /// <summary>An exclusion constraint refused the write; see <see cref="LedgerWriteResult.ConflictWith"/>.</summary>
+    Conflict,
+
+    NotFound,
+
+    /// <summary>The row's version is not the expected one; <see cref="LedgerWriteResult.Record"/> is the current row.</summary>
+    StaleVersion,
+
+    /// <summary>The row's status does not allow this change (e.g. confirming an expired hold); <see cref="LedgerWriteResult.Record"/> is the current row.</summary>
+    InvalidTransition,
+
+    /// <summary>An existing row was changed (status change or move).</summary>
+    Updated,
+}

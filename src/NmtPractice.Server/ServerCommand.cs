@@ -1,0 +1,13 @@
+namespace NmtPractice.Server;
+
+public enum ServerCommand
+{
+    /// <summary>Run the server until Ctrl+C (the default).</summary>
+    Serve,
+    /// <summary>Apply the database migrations and exit.</summary>
+    Migrate,
+    /// <summary>Start, seed the demo chain, stop.</summary>
+    Demo,
+    /// <summary>Start, seed a large generated chain (see Seeding/SeedOptions), stop.</summary>
+    Seed,
+}
