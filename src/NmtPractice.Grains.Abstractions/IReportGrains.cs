@@ -51,7 +51,7 @@ public sealed record ClinicSummary(
     public int Total => Pending + Booked + Arrived + Fulfilled + CancelledInTime + CancelledLate + NoShows;
 
     /// <summary>No-shows / (fulfilled + no-shows): of the appointments that were due and settled, the share missed.</summary>
-    public double NoShowRate => Fulfilled + NoShows == 0 ? 0 : (double)NoShows / (Fulfilled + NoShows);
+    public double NoShowRate => SummaryFigures.RateOfNoShows(Fulfilled, NoShows);
 }
 
 /// <summary>The heatmap of one clinic (<see cref="UtilisationReports.Heatmap"/>), with the clinic's name and IANA zone (the hours are its wall-clock hours).</summary>

@@ -53,7 +53,13 @@ public sealed record SummaryFigures(
     public int Total => Pending + Booked + Arrived + Fulfilled + CancelledInTime + CancelledLate + NoShows;
 
     /// <summary>No-shows / (fulfilled + no-shows); 0 when neither happened.</summary>
-    public double NoShowRate => Fulfilled + NoShows == 0 ? 0 : (double)NoShows / (Fulfilled + NoShows);
+    public double NoShowRate => RateOfNoShows(Fulfilled, NoShows);
+
+    /// <summary>
+    /// The one definition of the no-show rate: of the appointments that were due and settled (fulfilled or no-show),
+    /// the share missed; 0 when there were none.
+    /// </summary>
+    public static double RateOfNoShows(int fulfilled, int noShows) => fulfilled + noShows == 0 ? 0 : (double)noShows / (fulfilled + noShows);
 }
 
 /// <summary>One cell of the occupancy heatmap: a local weekday and hour, summed over the period.</summary>
