@@ -1,4 +1,4 @@
-namespace NmtPractice.Grains;
+namespace NmtPractice.Grains.Abstractions;
 
 /// <summary>
 /// The database could not be reached or did not answer in time. Grains throw it instead of the database driver's own

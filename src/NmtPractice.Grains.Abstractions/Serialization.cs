@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime.Serialization.SystemTextJson;
 using Orleans.Serialization;
 
-namespace NmtPractice.Grains;
+namespace NmtPractice.Grains.Abstractions;
 
 /// <summary>
 /// The domain stays free of Orleans attributes, so Orleans carries domain records (and NodaTime values) as JSON.

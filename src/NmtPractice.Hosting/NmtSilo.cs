@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using NmtPractice.Grains;
 using NmtPractice.Grains.Config;
 using NmtPractice.Grains.Cover;
 using NmtPractice.Grains.Infrastructure;

@@ -5,7 +5,6 @@ using NmtPractice.Domain.Clinics;
 using NmtPractice.Domain.Scheduling;
 using NmtPractice.Domain.Staff;
 using NmtPractice.Domain.Time;
-using NmtPractice.Grains;
 using Orleans;
 
 namespace NmtPractice.Server;
@@ -38,21 +37,21 @@ public static class DemoSeeder
 
         foreach (var clinic in Clinics())
         {
-            await Expect(grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).Create(clinic), logger, $"clinic {clinic.Id}");
+            await Expect(grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id)).Create(clinic), logger, $"clinic {clinic.Id}");
         }
-        await Expect(grains.GetGrain<IChainGrain>(Keys.Chain).SetTravel(new TravelMatrix(Duration.FromMinutes(30), new[]
+        await Expect(grains.GetGrain<IChainGrain>(GrainKeys.Chain).SetTravel(new TravelMatrix(Duration.FromMinutes(30), new[]
         {
             new TravelTime("london-soho", "london-canary-wharf", Duration.FromMinutes(25)),
             new TravelTime("nyc-midtown", "nyc-brooklyn", Duration.FromMinutes(35)),
         })), logger, "travel times");
         foreach (var therapist in Therapists())
         {
-            await Expect(grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapist.Id)).Create(therapist), logger, $"therapist {therapist.Id}");
+            await Expect(grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapist.Id)).Create(therapist), logger, $"therapist {therapist.Id}");
         }
         var clients = Clients();
         foreach (var client in clients)
         {
-            await Expect(grains.GetGrain<IClientGrain>(Keys.Client(client.Id)).Register(client), logger, $"client {client.Id}");
+            await Expect(grains.GetGrain<IClientGrain>(GrainKeys.Client(client.Id)).Register(client), logger, $"client {client.Id}");
         }
 
         var booked = 0;

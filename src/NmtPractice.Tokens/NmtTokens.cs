@@ -25,16 +25,3 @@ public static class NmtTokens
     /// <summary>The one algorithm the embedded default signs and accepts.</summary>
     public const string Algorithm = Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256;
 }
-
-/// <summary>The wire names of the four roles (the <c>role</c> claim).</summary>
-public static class NmtRoles
-{
-    public const string ChainAdmin = "chain-admin";
-    public const string ClinicManager = "clinic-manager";
-    public const string FrontDesk = "front-desk";
-    public const string Therapist = "therapist";
-
-    public static IReadOnlyList<string> All { get; } = [ChainAdmin, ClinicManager, FrontDesk, Therapist];
-
-    public static bool IsKnown(string? role) => role is ChainAdmin or ClinicManager or FrontDesk or Therapist;
-}

@@ -3,9 +3,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace NmtPractice.Tokens;
 
-/// <summary>Who a token speaks for: <see cref="Role"/> is a wire name from <see cref="NmtRoles"/>.</summary>
-public sealed record TokenSubject(string Subject, string Role, IReadOnlyList<string> ClinicIds, string? TherapistId = null);
-
 /// <summary>Mints HMAC-SHA256 signed tokens in the shape the server accepts (see <see cref="NmtTokens"/>).</summary>
 public static class TokenMinter
 {

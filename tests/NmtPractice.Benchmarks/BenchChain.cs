@@ -2,7 +2,6 @@ using NmtPractice.Domain.Clients;
 using NmtPractice.Domain.Clinics;
 using NmtPractice.Domain.Staff;
 using NmtPractice.Domain.Time;
-using NmtPractice.Grains;
 using NmtPractice.Testing;
 using NodaTime;
 using Orleans;
@@ -104,12 +103,12 @@ public sealed class BenchChain
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct };
         await Parallel.ForEachAsync(Clinics, options, async (clinic, _) =>
-            Check(await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).Create(clinic), clinic.Id));
+            Check(await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id)).Create(clinic), clinic.Id));
         progress($"{Clinics.Count} clinics");
         var done = 0;
         await Parallel.ForEachAsync(Therapists, options, async (t, _) =>
         {
-            Check(await grains.GetGrain<ITherapistGrain>(Keys.Therapist(t.Id)).Create(t), t.Id);
+            Check(await grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(t.Id)).Create(t), t.Id);
             if (Interlocked.Increment(ref done) % 250 == 0)
             {
                 progress($"{done}/{Therapists.Count} therapists");
@@ -119,7 +118,7 @@ public sealed class BenchChain
         await Parallel.ForEachAsync(Enumerable.Range(0, ClientCount), options, async (k, _) =>
         {
             var id = ClientId(k);
-            Check(await grains.GetGrain<IClientGrain>(Keys.Client(id)).Register(
+            Check(await grains.GetGrain<IClientGrain>(GrainKeys.Client(id)).Register(
                 SampleChain.Client(id, $"No{k}", givenName: "Client", email: $"client{k}@example.org")), id);
             if (Interlocked.Increment(ref done) % 5000 == 0)
             {
@@ -130,7 +129,7 @@ public sealed class BenchChain
 
     private static void Check<T>(Result<T> result, string id)
     {
-        if (!result.IsOk && result.Refusal!.Reason != Domain.Scheduling.RefusalReason.AlreadyExists)
+        if (!result.IsOk && result.Refusal!.Reason != Domain.RefusalReason.AlreadyExists)
         {
             throw new InvalidOperationException($"Seeding {id} failed: {result.Refusal.Code} {result.Refusal.Message}");
         }

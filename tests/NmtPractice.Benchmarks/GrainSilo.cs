@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NmtPractice.Grains;
 using NmtPractice.Grains.Config;
 using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Hosting;
@@ -68,15 +67,15 @@ public sealed class GrainSilo : IAsyncDisposable
     /// <summary>The same through any grain factory (the gRPC variant's in-process server).</summary>
     public static async Task WarmConfigAsync(IGrainFactory grains, BenchChain chain, bool clients, CancellationToken ct)
     {
-        await grains.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        await grains.GetGrain<IChainGrain>(GrainKeys.Chain).GetTravel();
         await Parallel.ForEachAsync(chain.Clinics, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-            async (c, _) => await grains.GetGrain<IClinicGrain>(Keys.Clinic(c.Id)).RosteredTherapists());
+            async (c, _) => await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(c.Id)).RosteredTherapists());
         await Parallel.ForEachAsync(chain.Therapists, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
-            async (t, _) => await grains.GetGrain<ITherapistGrain>(Keys.Therapist(t.Id)).Get());
+            async (t, _) => await grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(t.Id)).Get());
         if (clients)
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, chain.ClientCount), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct },
-                async (k, _) => await grains.GetGrain<IClientGrain>(Keys.Client(BenchChain.ClientId(k))).Get());
+                async (k, _) => await grains.GetGrain<IClientGrain>(GrainKeys.Client(BenchChain.ClientId(k))).Get());
         }
     }
 

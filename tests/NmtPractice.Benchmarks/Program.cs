@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Grpc.Core;
 using NmtPractice.Api.V1;
 using NmtPractice.Benchmarks;
-using NmtPractice.Grains;
 using NmtPractice.Persistence;
 using NmtPractice.Hosting.LocalPostgres;
 using Npgsql;

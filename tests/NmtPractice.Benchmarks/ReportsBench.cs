@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using NmtPractice.Domain.Appointments;
 using NmtPractice.Domain.Clinics;
 using NmtPractice.Domain.Reports;
-using NmtPractice.Grains;
 using NmtPractice.Persistence;
 using NmtPractice.Hosting.LocalPostgres;
 using NmtPractice.Persistence.Reports;
@@ -171,7 +170,7 @@ public static class ReportsBench
         // The server's service id: grain state (the seeded clinics) is stored per service id.
         await using var silo = await GrainSilo.StartAsync(connectionString, tracing: false, ct, new NmtOptions().ServiceId);
         var reports = silo.Grains.GetGrain<IReportGrain>(0);
-        var clinics = (await Task.WhenAll(clinicIds.Select(id => silo.Grains.GetGrain<IClinicGrain>(Keys.Clinic(id)).Get()))).OfType<Clinic>().ToArray();
+        var clinics = (await Task.WhenAll(clinicIds.Select(id => silo.Grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(id)).Get()))).OfType<Clinic>().ToArray();
         if (clinics.Length != clinicIds.Length)
         {
             throw new InvalidOperationException($"Only {clinics.Length} of the {clinicIds.Length} clinics in report_clinics are in grain storage (seeded under another service id?).");

@@ -3,8 +3,8 @@ using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using NmtPractice.Api.Security;
-using Caller = NmtPractice.Grains.Caller;
-using Role = NmtPractice.Grains.Role;
+using Caller = NmtPractice.Grains.Abstractions.Security.Caller;
+using Role = NmtPractice.Grains.Abstractions.Security.Role;
 using NmtPractice.Tokens;
 
 namespace NmtPractice.EndToEnd.Tests;

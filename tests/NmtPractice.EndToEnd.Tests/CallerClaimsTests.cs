@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using NmtPractice.Api.Security;
 using NmtPractice.Tokens;
-using Role = NmtPractice.Grains.Role;
+using Role = NmtPractice.Grains.Abstractions.Security.Role;
 
 namespace NmtPractice.EndToEnd.Tests;
 

@@ -2,7 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using AppointmentRecord = NmtPractice.Domain.Appointments.AppointmentRecord;
 using AppointmentStatus = NmtPractice.Domain.Appointments.AppointmentStatus;
 using NmtPractice.Domain.Scheduling;
-using NmtPractice.Grains;
+using NmtPractice.Grains.Abstractions;
+using NmtPractice.Grains.Abstractions.Config;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.Reports;
 using NmtPractice.Server;
@@ -135,9 +136,9 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         Assert.Contains("| appointments (generate + COPY) | 200 |", output.ToString(), StringComparison.Ordinal);
 
         var grains = server.Services.GetRequiredService<IGrainFactory>();
-        Assert.Equal("Europe/London", (await grains.GetGrain<IClinicGrain>(Keys.Clinic(GeneratedChain.ClinicId(0))).Get())!.TimeZoneId);
-        Assert.Equal(2, (await grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics()).Count);
-        Assert.NotNull(await grains.GetGrain<IClientGrain>(Keys.Client(GeneratedChain.ClientId(49))).Get());
+        Assert.Equal("Europe/London", (await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(GeneratedChain.ClinicId(0))).Get())!.TimeZoneId);
+        Assert.Equal(2, (await grains.GetGrain<IChainGrain>(GrainKeys.Chain).ListClinics()).Count);
+        Assert.NotNull(await grains.GetGrain<IClientGrain>(GrainKeys.Client(GeneratedChain.ClientId(49))).Get());
 
         // Report usage was rebuilt after the COPY: the fast reads give the plain query's figures.
         var usage = new UsageStore(data);

@@ -53,19 +53,19 @@ public sealed class BadInputTests(ClusterFixture fixture)
             "negative cancellation window" => valid with { CancellationWindow = Duration.FromHours(-1) },
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
-        var grain = fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(id));
+        var grain = fixture.Grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(id));
 
         AssertRefused(await grain.Create(clinic), RefusalReason.InvalidArgument, field);
         Assert.Null(await grain.Get());
-        Assert.DoesNotContain(id, await fixture.Grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics());
+        Assert.DoesNotContain(id, await fixture.Grains.GetGrain<IChainGrain>(GrainKeys.Chain).ListClinics());
     }
 
     [Fact]
     public async Task Clinic_changes_with_bad_input_are_refused_and_change_nothing()
     {
         var clinic = await _chain.Clinic("a");
-        var grain = fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id));
-        var unknown = fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(_chain.Id("nowhere")));
+        var grain = fixture.Grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id));
+        var unknown = fixture.Grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(_chain.Id("nowhere")));
 
         AssertRefused(await grain.Create(clinic), RefusalReason.AlreadyExists, "clinic_id");
         AssertRefused(await grain.Create(clinic with { Id = "other" }), RefusalReason.InvalidArgument, "clinic_id");
@@ -92,10 +92,10 @@ public sealed class BadInputTests(ClusterFixture fixture)
         var clinic = await _chain.Clinic("a");
         var therapist = await _chain.Therapist("t", clinic.Id);
         var client = await _chain.Client("c");
-        var grain = fixture.Grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapist.Id));
+        var grain = fixture.Grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapist.Id));
         var now = ClusterFixture.Clock.GetCurrentInstant();
 
-        AssertRefused(await fixture.Grains.GetGrain<ITherapistGrain>(Keys.Therapist(_chain.Id("ghost"))).Rename("x"), RefusalReason.NotFound, "therapist_id");
+        AssertRefused(await fixture.Grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(_chain.Id("ghost"))).Rename("x"), RefusalReason.NotFound, "therapist_id");
         AssertRefused(await grain.Rename(" "), RefusalReason.InvalidArgument, "name");
         AssertRefused(await grain.SetRosters([new Roster(_chain.Id("nowhere"), 1, new LocalDate(2026, 1, 5), [])]), RefusalReason.NotFound, "roster.clinic_id");
         AssertRefused(await grain.SetRosters([new Roster(clinic.Id, 0, new LocalDate(2026, 1, 5), [])]), RefusalReason.InvalidArgument, "cycle_weeks");
@@ -107,14 +107,14 @@ public sealed class BadInputTests(ClusterFixture fixture)
         Assert.Equal(therapist.Rosters.Count, (await grain.Get())!.Rosters.Count);
         Assert.Empty((await grain.Get())!.Exceptions);
 
-        var clients = fixture.Grains.GetGrain<IClientGrain>(Keys.Client(client.Id));
+        var clients = fixture.Grains.GetGrain<IClientGrain>(GrainKeys.Client(client.Id));
         AssertRefused(await clients.Update(client with { Email = "not-an-address" }), RefusalReason.InvalidArgument, "email");
         AssertRefused(await clients.Update(client with { Phone = "call me" }), RefusalReason.InvalidArgument, "phone");
         AssertRefused(await clients.Register(client), RefusalReason.AlreadyExists, "client_id");
-        AssertRefused(await fixture.Grains.GetGrain<IClientGrain>(Keys.Client(_chain.Id("ghost"))).Update(client with { Id = _chain.Id("ghost") }), RefusalReason.NotFound, "client_id");
+        AssertRefused(await fixture.Grains.GetGrain<IClientGrain>(GrainKeys.Client(_chain.Id("ghost"))).Update(client with { Id = _chain.Id("ghost") }), RefusalReason.NotFound, "client_id");
         Assert.Equal(client, await clients.Get());
 
-        var chainGrain = fixture.Grains.GetGrain<IChainGrain>(Keys.Chain);
+        var chainGrain = fixture.Grains.GetGrain<IChainGrain>(GrainKeys.Chain);
         var travel = await chainGrain.GetTravel();
         AssertRefused(await chainGrain.SetTravel(new TravelMatrix(Duration.FromMinutes(-1), [])), RefusalReason.InvalidArgument, "default_travel");
         AssertRefused(await chainGrain.SetTravel(new TravelMatrix(Duration.FromMinutes(30), [new TravelTime("a", "b", Duration.FromDays(2))])), RefusalReason.InvalidArgument, "travel");

@@ -73,10 +73,10 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
 
         Assert.Equal(RefusalReason.OutsideOpeningHours, (await chain.Book(clinic.Id, therapist.Id, client.Id, GrainChain.At(date, 19, 30))).Refusal?.Reason);
         Assert.Equal(RefusalReason.InThePast, (await chain.Book(clinic.Id, therapist.Id, client.Id, ClusterFixture.Clock.GetCurrentInstant() - Duration.FromDays(1))).Refusal?.Reason);
-        await fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).AddClosure(new Closure(new DateRange(date, date), "Bank holiday"));
+        await fixture.Grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id)).AddClosure(new Closure(new DateRange(date, date), "Bank holiday"));
         Assert.Equal(RefusalReason.ClinicClosed, (await chain.Book(clinic.Id, therapist.Id, client.Id, GrainChain.At(date, 10))).Refusal?.Reason);
         var unqualified = await chain.Therapist("u", clinic.Id);
-        await fixture.Grains.GetGrain<ITherapistGrain>(Keys.Therapist(unqualified.Id)).SetQualifications([]);
+        await fixture.Grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(unqualified.Id)).SetQualifications([]);
         Assert.Equal(RefusalReason.Unqualified, (await chain.Book(clinic.Id, unqualified.Id, client.Id, GrainChain.At(date.PlusDays(1), 10))).Refusal?.Reason);
     }
 
@@ -160,7 +160,7 @@ public sealed class BookingFlowTests(ClusterFixture fixture)
         var chain = NewChain();
         var clinic = await chain.Clinic("a");
         var therapist = await chain.Therapist("t", clinic.Id);
-        var window = await fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).UpdateDetails(clinic.Name, clinic.Address, Duration.FromDays(7));
+        var window = await fixture.Grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id)).UpdateDetails(clinic.Name, clinic.Address, Duration.FromDays(7));
         Assert.True(window.IsOk, window.Refusal?.Message);
         var soon = GrainChain.At(GrainChain.FutureDate(3), 11);
         var later = GrainChain.At(GrainChain.FutureDate(), 11);
@@ -295,8 +295,8 @@ public sealed class CoordinatorFailureTests(ClusterFixture fixture)
         // A coordinator reserves the therapist and the only room, then dies before writing the ledger.
         var orphan = Guid.NewGuid();
         var tentative = new Tentative(orphan, orphan, ClusterFixture.Clock.GetCurrentInstant() + Reservations.TentativeLifetime, null, "orphan");
-        Assert.Null(await fixture.Grains.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapist.Id, date)).Reserve(clinic.Id, treatment, TravelMatrix.Standard, tentative));
-        Assert.NotNull((await fixture.Grains.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date)).Reserve(clinic, GrainChain.Nmt60, null, treatment, tentative)).RoomId);
+        Assert.Null(await fixture.Grains.GetGrain<ITherapistDayGrain>(GrainKeys.TherapistDay(therapist.Id, date)).Reserve(clinic.Id, treatment, TravelMatrix.Standard, tentative));
+        Assert.NotNull((await fixture.Grains.GetGrain<IClinicDayGrain>(GrainKeys.ClinicDay(clinic.Id, date)).Reserve(clinic, GrainChain.Nmt60, null, treatment, tentative)).RoomId);
 
         var whileReserved = await chain.Book(clinic.Id, therapist.Id, (await chain.Client("c1")).Id, start);
         ClusterFixture.Clock.Advance(Reservations.TentativeLifetime + Duration.FromSeconds(1));
@@ -316,11 +316,11 @@ public sealed class StateTests(ClusterFixture fixture)
     {
         var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var clinic = await chain.Clinic("a", "America/New_York");
-        var clinicGrain = fixture.Grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id));
+        var clinicGrain = fixture.Grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id));
         await clinicGrain.UpsertRoom(new Room("r9", "Room 9", ["quiet", "wheelchair-access"], []));
         await clinicGrain.AddClosure(new Closure(new DateRange(new LocalDate(2027, 7, 4), new LocalDate(2027, 7, 4)), "Independence Day"));
         var therapist = await chain.Therapist("t", clinic.Id);
-        var therapistGrain = fixture.Grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapist.Id));
+        var therapistGrain = fixture.Grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapist.Id));
         var now = ClusterFixture.Clock.GetCurrentInstant();
         await therapistGrain.AddException(new RosterException("leave-1", RosterExceptionKind.Leave, new Interval(now, now + Duration.FromDays(2)), null, "holiday"));
         var before = (await clinicGrain.Get())!;

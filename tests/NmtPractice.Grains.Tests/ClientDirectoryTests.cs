@@ -12,7 +12,7 @@ public sealed class ClientDirectoryTests(ClusterFixture fixture)
         var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var unique = Guid.NewGuid().ToString("N")[..6];
         var id = chain.Id("ada");
-        await fixture.Grains.GetGrain<IClientGrain>(Keys.Client(id)).Register(new Client(id, "Ada", $"Lovelace{unique}", "+44 20 7946 0958", $"ada.{unique}@example.org", null));
+        await fixture.Grains.GetGrain<IClientGrain>(GrainKeys.Client(id)).Register(new Client(id, "Ada", $"Lovelace{unique}", "+44 20 7946 0958", $"ada.{unique}@example.org", null));
         await using var dataSource = NpgsqlDataSource.Create(fixture.ConnectionString);
         var directory = new ClientDirectory(dataSource);
 
@@ -21,7 +21,7 @@ public sealed class ClientDirectoryTests(ClusterFixture fixture)
         Assert.Contains(await directory.SearchAsync($"lovelace{unique}", "020 7946 0958", null, 10), c => c.ClientId == id);
         Assert.Empty(await directory.SearchAsync($"lovelace{unique} %", null, null, 10));
 
-        await fixture.Grains.GetGrain<IClientGrain>(Keys.Client(id)).Update(new Client(id, "Ada", $"King{unique}", null, null, null));
+        await fixture.Grains.GetGrain<IClientGrain>(GrainKeys.Client(id)).Update(new Client(id, "Ada", $"King{unique}", null, null, null));
         Assert.Empty(await directory.SearchAsync($"lovelace{unique}", null, null, 10));
         Assert.Single(await directory.SearchAsync($"king{unique}", null, null, 10));
     }

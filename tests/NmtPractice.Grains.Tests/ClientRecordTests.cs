@@ -21,7 +21,7 @@ public sealed class ClientRecordTests(ClusterFixture fixture)
         public Caller OtherFrontDesk => new("fd-" + Other.Id, Role.FrontDesk, [Other.Id], null, "10.0.0.4:4000");
         public Caller Manager => new("mgr-" + Clinic.Id, Role.ClinicManager, [Clinic.Id], null, "10.0.0.5:4000");
         public Caller Admin => new("admin-" + Clinic.Id, Role.ChainAdmin, [], null, "10.0.0.6:4000");
-        public IClientRecordGrain Record => Chain.Grains.GetGrain<IClientRecordGrain>(Keys.Client(Client.Id));
+        public IClientRecordGrain Record => Chain.Grains.GetGrain<IClientRecordGrain>(GrainKeys.Client(Client.Id));
     }
 
     private async Task<Setup> Arrange()
@@ -170,7 +170,7 @@ public sealed class ClientRecordTests(ClusterFixture fixture)
         Assert.True(report.IsOk, report.Refusal?.Message);
         Assert.Equal((1, true, 1), (report.Value!.NotesDeleted, report.Value.IntakeDeleted, report.Value.AppointmentsAnonymised));
 
-        var clientGrain = fixture.Grains.GetGrain<IClientGrain>(Keys.Client(s.Client.Id));
+        var clientGrain = fixture.Grains.GetGrain<IClientGrain>(GrainKeys.Client(s.Client.Id));
         Assert.Null(await clientGrain.Get());
         Assert.Equal(RefusalReason.Erased, (await clientGrain.Register(s.Client)).Refusal?.Reason);
         Assert.Equal(RefusalReason.Erased, (await s.Record.GetRecord()).Refusal?.Reason);

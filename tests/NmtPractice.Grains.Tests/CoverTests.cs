@@ -13,7 +13,7 @@ public sealed class CoverTests(ClusterFixture fixture)
 
     private ICoverGrain Cover => fixture.Grains.GetGrain<ICoverGrain>(0);
 
-    private ITherapistGrain TherapistGrain(string id) => fixture.Grains.GetGrain<ITherapistGrain>(Keys.Therapist(id));
+    private ITherapistGrain TherapistGrain(string id) => fixture.Grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(id));
 
     private static AbsenceReport Sick(Therapist therapist, LocalDate date, int reach = NearReach) =>
         new(Guid.NewGuid().ToString(), therapist.Id, GrainChain.At(date, 0), GrainChain.At(date.PlusDays(1), 0), RosterExceptionKind.Sickness, "flu", reach);
@@ -101,7 +101,7 @@ public sealed class CoverTests(ClusterFixture fixture)
         var near = await chain.Clinic("a");
         var other = await chain.Clinic("b", rooms: 1);
         var date = GrainChain.FutureDate(22);
-        var chainGrain = fixture.Grains.GetGrain<IChainGrain>(Keys.Chain);
+        var chainGrain = fixture.Grains.GetGrain<IChainGrain>(GrainKeys.Chain);
         var travel = await chainGrain.GetTravel();
         Assert.True((await chainGrain.SetTravel(travel with
         {
@@ -120,8 +120,8 @@ public sealed class CoverTests(ClusterFixture fixture)
         var moved = (await fixture.Ledger.GetAsync(appointment.Id))!;
         Assert.Equal((other.Id, there.Id, "r1", appointment.Start), (moved.ClinicId, moved.TherapistId, moved.RoomId, moved.Start));
         // The calendars know: the old room is free again, the new one taken.
-        var oldDay = await fixture.Grains.GetGrain<IClinicDayGrain>(Keys.ClinicDay(near.Id, date)).GetBookings();
-        var newDay = await fixture.Grains.GetGrain<IClinicDayGrain>(Keys.ClinicDay(other.Id, date)).GetBookings();
+        var oldDay = await fixture.Grains.GetGrain<IClinicDayGrain>(GrainKeys.ClinicDay(near.Id, date)).GetBookings();
+        var newDay = await fixture.Grains.GetGrain<IClinicDayGrain>(GrainKeys.ClinicDay(other.Id, date)).GetBookings();
         Assert.DoesNotContain(oldDay, b => b.AppointmentId == appointment.Id);
         Assert.Contains(newDay, b => b.AppointmentId == appointment.Id && b.RoomId == "r1");
         Assert.Equal(0, await fixture.Oracle.CountOverlapsAsync());

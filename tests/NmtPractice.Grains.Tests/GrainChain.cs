@@ -21,7 +21,7 @@ public sealed class GrainChain(IGrainFactory grains, string prefix)
     public async Task<Clinic> Clinic(string name, string zone = SampleChain.London, int rooms = 3)
     {
         var clinic = SampleChain.Clinic(Id(name), name: $"Clinic {name}", zone: zone, rooms: SampleChain.TreatmentRooms(rooms));
-        var result = await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).Create(clinic);
+        var result = await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id)).Create(clinic);
         Assert.True(result.IsOk, result.Refusal?.Message);
         return result.Value!;
     }
@@ -30,7 +30,7 @@ public sealed class GrainChain(IGrainFactory grains, string prefix)
     public async Task<Therapist> Therapist(string name, params string[] clinicIds)
     {
         var therapist = SampleChain.RosteredEverywhere(Id(name), $"Therapist {name}", Open, clinicIds);
-        var result = await grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapist.Id)).Create(therapist);
+        var result = await grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapist.Id)).Create(therapist);
         Assert.True(result.IsOk, result.Refusal?.Message);
         return result.Value!;
     }
@@ -38,7 +38,7 @@ public sealed class GrainChain(IGrainFactory grains, string prefix)
     public async Task<Client> Client(string name)
     {
         var client = SampleChain.Client(Id(name), name);
-        var result = await grains.GetGrain<IClientGrain>(Keys.Client(client.Id)).Register(client);
+        var result = await grains.GetGrain<IClientGrain>(GrainKeys.Client(client.Id)).Register(client);
         Assert.True(result.IsOk, result.Refusal?.Message);
         return result.Value!;
     }

@@ -1,7 +1,7 @@
 using NmtPractice.Api.Security;
 using NmtPractice.Api.V1;
 using NmtPractice.Domain.Appointments;
-using DomainRescheduleRequest = NmtPractice.Grains.RescheduleRequest;
+using DomainRescheduleRequest = NmtPractice.Grains.Abstractions.Booking.RescheduleRequest;
 using DomainStatus = NmtPractice.Domain.Appointments.AppointmentStatus;
 using WireStatus = NmtPractice.Api.V1.AppointmentStatus;
 
@@ -95,7 +95,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
         var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
         var date = WireFormat.Date(request.Date, "date");
         var pageSize = Paging.PageSize(request.PageSize);
-        var clinic = await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get()
+        var clinic = await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).Get()
             ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
         var (from, to) = DayBounds(date, date, clinic.Zone);
         var appointments = Visibility.Filter(await Appointments.ForClinic(clinicId, from, to));
@@ -116,7 +116,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
         var (first, last) = DateRange(request.FromDate, request.ToDate);
         var zone = request.TimeZone.Length == 0 ? DateTimeZone.Utc : TimeZones.Get(WireFormat.Zone(request.TimeZone, "time_zone"));
         var pageSize = Paging.PageSize(request.PageSize);
-        _ = await grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get()
+        _ = await grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId)).Get()
             ?? throw ApiErrors.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
         var (from, to) = DayBounds(first, last, zone);
         var appointments = Visibility.Filter(await Appointments.ForTherapist(therapistId, from, to));
@@ -133,7 +133,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
             ApiErrors.ThrowInvalid("start_before", "start_before is earlier than start_from.");
         }
         var pageSize = Paging.PageSize(request.PageSize);
-        _ = await grains.GetGrain<IClientGrain>(Keys.Client(clientId)).Get()
+        _ = await grains.GetGrain<IClientGrain>(GrainKeys.Client(clientId)).Get()
             ?? throw ApiErrors.NotFound("client_id", $"Client {clientId} does not exist.");
         var appointments = Visibility.Filter(await Appointments.ForClient(clientId, from, to));
         return MapPage(appointments, pageSize, request.PageToken);

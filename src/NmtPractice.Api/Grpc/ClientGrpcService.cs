@@ -104,7 +104,7 @@ public sealed class ClientGrpcService(IGrainFactory grains, ILogger<ClientGrpcSe
         Email = c.Email ?? "",
     };
 
-    private IClientGrain Client(string clientId) => grains.GetGrain<IClientGrain>(Keys.Client(clientId));
+    private IClientGrain Client(string clientId) => grains.GetGrain<IClientGrain>(GrainKeys.Client(clientId));
 
     /// <summary>The wire client; checked with the domain's client rules, the field named with its wire path.</summary>
     private static DomainClient MapClient(V1.Client c, string prefix)

@@ -155,7 +155,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains) : ClientRecord
     private IClientRecordGrain Record(string clientId)
     {
         var id = WireFormat.Id(clientId, "client_id");
-        return grains.GetGrain<IClientRecordGrain>(Keys.Client(id));
+        return grains.GetGrain<IClientRecordGrain>(GrainKeys.Client(id));
     }
 
     private static Guid Uuid(string value, string field)
@@ -228,7 +228,7 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains) : ClientRecord
     private static NoteStatus MapStatus(Records.NoteStatus status) =>
         status == Records.NoteStatus.Signed ? NoteStatus.Signed : NoteStatus.Draft;
 
-    private static V1.NoteSummary MapSummary(Grains.NoteSummary s)
+    private static V1.NoteSummary MapSummary(NmtPractice.Grains.Abstractions.Records.NoteSummary s)
     {
         var summary = new V1.NoteSummary
         {

@@ -48,7 +48,7 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
     public override async Task<ListClinicsResponse> ListClinics(ListClinicsRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize);
-        var ids = await grains.GetGrain<IChainGrain>(Keys.Chain).ListClinics();
+        var ids = await grains.GetGrain<IChainGrain>(GrainKeys.Chain).ListClinics();
         var (page, next) = Paging.ByKey(ids, pageSize, request.PageToken);
         var clinics = await Task.WhenAll(page.Select(id => Clinic(id).Get()));
         var response = new ListClinicsResponse { NextPageToken = next };
@@ -113,7 +113,7 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
 
     private const int MaxCancellationWindowMinutes = 14 * 24 * 60;
 
-    private IClinicGrain Clinic(string clinicId) => grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId));
+    private IClinicGrain Clinic(string clinicId) => grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId));
 
     private async Task<DomainClinic> GetExisting(string clinicId) =>
         await Clinic(clinicId).Get() ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");

@@ -2,10 +2,10 @@ using System.Text;
 using NmtPractice.Api.V1;
 using NmtPractice.Domain.Reports;
 using DomainBucket = NmtPractice.Domain.Reports.ReportBucket;
-using DomainHeatmap = NmtPractice.Grains.OccupancyHeatmap;
-using DomainRoomReport = NmtPractice.Grains.RoomUtilisationReport;
-using DomainSummary = NmtPractice.Grains.ClinicSummary;
-using DomainTherapistReport = NmtPractice.Grains.TherapistUtilisationReport;
+using DomainHeatmap = NmtPractice.Grains.Abstractions.Reports.OccupancyHeatmap;
+using DomainRoomReport = NmtPractice.Grains.Abstractions.Reports.RoomUtilisationReport;
+using DomainSummary = NmtPractice.Grains.Abstractions.Reports.ClinicSummary;
+using DomainTherapistReport = NmtPractice.Grains.Abstractions.Reports.TherapistUtilisationReport;
 
 namespace NmtPractice.Api.Grpc;
 

@@ -1,5 +1,5 @@
 using NmtPractice.Api.V1;
-using DomainCoverItemStatus = NmtPractice.Grains.CoverItemStatus;
+using DomainCoverItemStatus = NmtPractice.Grains.Abstractions.Cover.CoverItemStatus;
 using WireCoverItemStatus = NmtPractice.Api.V1.CoverItemStatus;
 
 namespace NmtPractice.Api.Grpc;
@@ -23,7 +23,7 @@ internal static class ScheduleMapping
 
     public static IEnumerable<LocalInterval> Spans(IEnumerable<Interval> intervals, DateTimeZone zone) => intervals.Select(i => Span(i, zone));
 
-    public static V1.CoverPlan Plan(Grains.CoverPlan plan)
+    public static V1.CoverPlan Plan(NmtPractice.Grains.Abstractions.Cover.CoverPlan plan)
     {
         var wire = new V1.CoverPlan
         {
@@ -51,7 +51,7 @@ internal static class ScheduleMapping
         return response;
     }
 
-    public static V1.CoverItem Item(Grains.CoverItem i) => new()
+    public static V1.CoverItem Item(NmtPractice.Grains.Abstractions.Cover.CoverItem i) => new()
     {
         AppointmentId = i.AppointmentId.ToString(),
         ClientId = i.ClientId,
@@ -100,7 +100,7 @@ internal static class ScheduleMapping
         return week;
     }
 
-    public static V1.ClinicDayView ClinicDay(Grains.ClinicDayView view)
+    public static V1.ClinicDayView ClinicDay(NmtPractice.Grains.Abstractions.Views.ClinicDayView view)
     {
         var zone = TimeZones.Get(view.TimeZoneId);
         var wire = new V1.ClinicDayView

@@ -7,7 +7,7 @@ using DomainShift = NmtPractice.Domain.Staff.RosterShift;
 using DomainTherapist = NmtPractice.Domain.Staff.Therapist;
 using DomainTravel = NmtPractice.Domain.Staff.TravelMatrix;
 using DomainTravelTime = NmtPractice.Domain.Staff.TravelTime;
-using DomainPolicy = NmtPractice.Grains.StrandedPolicy;
+using DomainPolicy = NmtPractice.Grains.Abstractions.Cover.StrandedPolicy;
 
 namespace NmtPractice.Api.Grpc;
 
@@ -53,11 +53,11 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
         IReadOnlyList<string> ids;
         if (clinicId is null)
         {
-            ids = await grains.GetGrain<IChainGrain>(Keys.Chain).ListTherapists();
+            ids = await grains.GetGrain<IChainGrain>(GrainKeys.Chain).ListTherapists();
         }
         else
         {
-            var clinic = grains.GetGrain<IClinicGrain>(Keys.Clinic(clinicId));
+            var clinic = grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId));
             _ = await clinic.Get() ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
             ids = await clinic.RosteredTherapists();
         }
@@ -172,13 +172,13 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
     {
         WireFormat.RequestId(request.RequestId, required: false);
         var travel = MapTravel(WireFormat.Required(request.TravelTimes, "travel_times"));
-        return MapTravel((await grains.GetGrain<IChainGrain>(Keys.Chain).SetTravel(travel)).OrThrow());
+        return MapTravel((await grains.GetGrain<IChainGrain>(GrainKeys.Chain).SetTravel(travel)).OrThrow());
     }
 
     public override async Task<TravelTimes> GetTravelTimes(GetTravelTimesRequest request, ServerCallContext context) =>
-        MapTravel(await grains.GetGrain<IChainGrain>(Keys.Chain).GetTravel());
+        MapTravel(await grains.GetGrain<IChainGrain>(GrainKeys.Chain).GetTravel());
 
-    private ITherapistGrain Therapist(string therapistId) => grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId));
+    private ITherapistGrain Therapist(string therapistId) => grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId));
 
     private ICoverGrain Cover => grains.GetGrain<ICoverGrain>(0);
 

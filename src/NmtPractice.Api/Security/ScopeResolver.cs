@@ -26,7 +26,7 @@ public sealed class ScopeResolver(IGrainFactory grains)
         {
             return null;
         }
-        var therapist = await grains.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get();
+        var therapist = await grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId)).Get();
         return therapist?.Rosters.Select(r => r.ClinicId).Distinct(StringComparer.Ordinal).ToList();
     }
 

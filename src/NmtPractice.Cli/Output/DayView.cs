@@ -2,12 +2,6 @@ using NodaTime.Text;
 
 namespace NmtPractice.Cli.Output;
 
-/// <summary>One room's share of a clinic day: treatment minutes of its live appointments over the clinic's open minutes.</summary>
-public sealed record RoomUse(string RoomId, string Name, int BookedMinutes, int OpenMinutes)
-{
-    public double Fraction => OpenMinutes == 0 ? 0 : (double)BookedMinutes / OpenMinutes;
-}
-
 /// <summary>
 /// `nmt day`: a clinic's day grouped by room, on the clinic's wall clock, then a utilisation bar per room. Utilisation
 /// counts pending, booked, arrived and fulfilled appointments' treatment time (not turnover) against the opening hours

@@ -5,15 +5,6 @@ using NodaTime.TimeZones;
 namespace NmtPractice.Cli.Parsing;
 
 /// <summary>
-/// A time from the command line: either an instant (it carried "Z" or an offset) or a wall-clock time that still
-/// needs a zone (usually the clinic's).
-/// </summary>
-public readonly record struct WhenArg(Instant? Instant, LocalDateTime? Local)
-{
-    public bool NeedsZone => Instant is null;
-}
-
-/// <summary>
 /// The one place where command-line text becomes API values: dates, times, zones, opening ranges, roster shifts,
 /// qualifications. Every failure is a <see cref="CliUsageException"/> naming the option (exit code 2).
 /// </summary>

@@ -3,12 +3,6 @@ using NodaTime;
 
 namespace NmtPractice.Domain.Clinics;
 
-/// <summary>One weekly opening range: on <paramref name="Day"/>, open during <paramref name="Hours"/>. A day may have several.</summary>
-public sealed record OpeningRange(IsoDayOfWeek Day, LocalTimeRange Hours);
-
-/// <summary>The clinic is closed on every date of <paramref name="Dates"/> (inclusive), e.g. a bank holiday.</summary>
-public sealed record Closure(DateRange Dates, string Reason);
-
 /// <summary>
 /// A clinic (location): where its day is (an IANA time zone), when it is open, and what it has.
 /// Rooms and services belong to the clinic; ids are unique within it.

@@ -2,9 +2,6 @@ using NodaTime;
 
 namespace NmtPractice.Domain.Clinics;
 
-/// <summary>The room cannot be used during [<paramref name="Period"/>) (repairs, deep cleaning...).</summary>
-public sealed record OutOfServicePeriod(Interval Period, string Reason);
-
 /// <summary>A treatment room. Features are lower-case tags such as <c>hydraulic-table</c> or <c>wheelchair-access</c>.</summary>
 public sealed record Room(string Id, string Name, IReadOnlyList<string> Features, IReadOnlyList<OutOfServicePeriod> OutOfService)
 {

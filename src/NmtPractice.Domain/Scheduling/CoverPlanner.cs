@@ -6,43 +6,6 @@ using NodaTime;
 
 namespace NmtPractice.Domain.Scheduling;
 
-public enum CoverKind
-{
-    /// <summary>Another therapist at the same clinic, same time; the room is kept when it can be.</summary>
-    SameClinic = 1,
-    /// <summary>Another clinic within reach of the original one, same time, with a new therapist and room.</summary>
-    OtherClinic,
-    /// <summary>Nobody can take it: the client has to be contacted.</summary>
-    Uncovered,
-}
-
-/// <summary>
-/// A replacement for one appointment: where, with whom and in which room, for the treatment [Start, End) (the same
-/// start; the end follows the service's duration at the new clinic). For <see cref="CoverKind.Uncovered"/> only
-/// <see cref="Reason"/> is meaningful.
-/// </summary>
-public sealed record CoverProposal(
-    Guid AppointmentId, CoverKind Kind, string ClinicId, string? TherapistId, string? RoomId, Instant Start, Instant End, string? Reason);
-
-/// <summary>
-/// What the planner may use. <see cref="Candidates"/> are the therapists who might take over (the absent one is
-/// skipped anyway); <see cref="TherapistBookings"/> answers what a therapist already has on a clinic-local date (every
-/// clinic, neighbours included, as a therapist-day calendar holds them); <see cref="RoomBookings"/> what the rooms of a
-/// clinic hold on its local date. <see cref="Reach"/> is the longest travel time from the original clinic to a clinic
-/// that may take over.
-/// </summary>
-public sealed record CoverContext(
-    IReadOnlyDictionary<string, Clinic> Clinics,
-    IReadOnlyList<Therapist> Candidates,
-    Func<string, LocalDate, IReadOnlyList<TherapistBooking>> TherapistBookings,
-    Func<string, LocalDate, IReadOnlyList<RoomBooking>> RoomBookings,
-    TravelMatrix Travel,
-    Duration Reach,
-    Instant Now)
-{
-    public static readonly Duration DefaultReach = Duration.FromMinutes(45);
-}
-
 /// <summary>
 /// Proposes cover for appointments whose therapist cannot take them. For each appointment, by start: the same clinic
 /// and time with another therapist who passes every booking rule (<see cref="BookingRules.CheckPlacement"/>: rostered,

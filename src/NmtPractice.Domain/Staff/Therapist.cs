@@ -3,63 +3,6 @@ using NodaTime;
 
 namespace NmtPractice.Domain.Staff;
 
-/// <summary>A qualification such as <c>nmt-certified</c>; valid up to and including <paramref name="ExpiresOn"/> when given.</summary>
-public sealed record Qualification(string Code, LocalDate? ExpiresOn)
-{
-    public bool IsValidOn(LocalDate date) => ExpiresOn is null || date <= ExpiresOn;
-}
-
-/// <summary>One shift of a repeating pattern: in week <paramref name="Week"/> (0-based) of the cycle, on <paramref name="Day"/>.</summary>
-public sealed record RosterShift(int Week, IsoDayOfWeek Day, LocalTimeRange Hours);
-
-/// <summary>
-/// A therapist's repeating shift pattern at one clinic. The cycle is <see cref="CycleWeeks"/> long
-/// (1 = weekly, 2 = fortnightly...) and its week 0 is the week containing <see cref="Anchor"/>
-/// (weeks start on Monday). The pattern applies to dates in [<see cref="From"/>, <see cref="Until"/>] when given.
-/// </summary>
-public sealed record Roster(
-    string ClinicId,
-    int CycleWeeks,
-    LocalDate Anchor,
-    IReadOnlyList<RosterShift> Shifts,
-    LocalDate? From = null,
-    LocalDate? Until = null)
-{
-    public const int MaxCycleWeeks = 12;
-
-    public int WeekOfCycle(LocalDate date)
-    {
-        var anchorMonday = Anchor.PlusDays(1 - (int)Anchor.DayOfWeek);
-        var monday = date.PlusDays(1 - (int)date.DayOfWeek);
-        var weeks = Period.Between(anchorMonday, monday, PeriodUnits.Days).Days / 7;
-        return ((weeks % CycleWeeks) + CycleWeeks) % CycleWeeks;
-    }
-
-    public IEnumerable<LocalTimeRange> ShiftsOn(LocalDate date)
-    {
-        if ((From is { } from && date < from) || (Until is { } until && date > until))
-        {
-            return [];
-        }
-        var week = WeekOfCycle(date);
-        return Shifts.Where(s => s.Week == week && s.Day == date.DayOfWeek).Select(s => s.Hours);
-    }
-}
-
-public enum RosterExceptionKind
-{
-    Leave = 1,
-    Sickness = 2,
-    /// <summary>An extra shift at a clinic, on top of the pattern.</summary>
-    ExtraShift = 3,
-}
-
-/// <summary>
-/// An exception to the roster. Leave and sickness remove [<paramref name="Period"/>) from working time at every
-/// clinic; an extra shift adds it at <paramref name="ClinicId"/>.
-/// </summary>
-public sealed record RosterException(string Id, RosterExceptionKind Kind, Interval Period, string? ClinicId, string Note);
-
 /// <summary>A therapist: chain-wide, may work at several clinics.</summary>
 public sealed record Therapist(
     string Id,

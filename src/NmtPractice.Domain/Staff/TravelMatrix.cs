@@ -2,9 +2,6 @@ using NodaTime;
 
 namespace NmtPractice.Domain.Staff;
 
-/// <summary>Travel time between two clinics, the same in both directions.</summary>
-public sealed record TravelTime(string ClinicA, string ClinicB, Duration Duration);
-
 /// <summary>
 /// The chain-wide travel times between clinics: the listed pairs, else <see cref="Default"/>.
 /// Staying at the same clinic takes no travel.

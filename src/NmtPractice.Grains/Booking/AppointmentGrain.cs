@@ -41,7 +41,7 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
         {
             return Refusal.NotFound("appointment_id", $"Appointment {Id} does not exist.");
         }
-        var clinic = await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(current.ClinicId)).Get();
+        var clinic = await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(current.ClinicId)).Get();
         if (clinic is null)
         {
             return Refusal.NotFound("clinic_id", $"Clinic {current.ClinicId} of appointment {Id} no longer exists.");
@@ -86,14 +86,14 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
         {
             return notNow;
         }
-        if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(current.ClinicId)).Get() is not { } oldClinic)
+        if (await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(current.ClinicId)).Get() is not { } oldClinic)
         {
             return Refusal.NotFound("clinic_id", $"Clinic {current.ClinicId} no longer exists.");
         }
         var clinic = oldClinic;
         if (request.ClinicId is { } newClinicId && newClinicId != current.ClinicId)
         {
-            if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(newClinicId)).Get() is not { } newClinic)
+            if (await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(newClinicId)).Get() is not { } newClinic)
             {
                 return Refusal.NotFound("clinic_id", $"Clinic {newClinicId} does not exist.");
             }
@@ -104,7 +104,7 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
             return new Refusal(RefusalReason.ServiceNotOffered, $"Clinic {clinic.Id} does not offer {current.ServiceId}.");
         }
         var therapistId = request.TherapistId ?? current.TherapistId;
-        if (await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get() is not { } therapist)
+        if (await GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId)).Get() is not { } therapist)
         {
             return Refusal.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
         }
@@ -120,10 +120,10 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
 
         var date = clinic.LocalDateOf(request.NewStart);
         var tentative = new Tentative(Guid.NewGuid(), Id, now + Reservations.TentativeLifetime, current.HoldExpiresAt, $"move:{Guid.NewGuid()}");
-        var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date));
-        var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapistId, date));
-        var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(current.ClientId));
-        var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(GrainKeys.ClinicDay(clinic.Id, date));
+        var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(GrainKeys.TherapistDay(therapistId, date));
+        var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(GrainKeys.ClientCalendar(current.ClientId));
+        var travel = await GrainFactory.GetGrain<IChainGrain>(GrainKeys.Chain).GetTravel();
         // The same order as booking (therapist, room, client), so a move and a booking never split the resources.
         if (await therapistDay.Reserve(clinic.Id, treatment, travel, tentative) is { } therapistRefusal)
         {
@@ -173,9 +173,9 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
         var newDate = clinic.LocalDateOf(updated.Start);
         var targets = new HashSet<(string Kind, string Key)>
         {
-            ("c", Keys.ClinicDay(before.ClinicId, oldDate)), ("c", Keys.ClinicDay(updated.ClinicId, newDate)),
-            ("t", Keys.TherapistDay(before.TherapistId, oldDate)), ("t", Keys.TherapistDay(updated.TherapistId, newDate)),
-            ("k", Keys.ClientCalendar(updated.ClientId)),
+            ("c", GrainKeys.ClinicDay(before.ClinicId, oldDate)), ("c", GrainKeys.ClinicDay(updated.ClinicId, newDate)),
+            ("t", GrainKeys.TherapistDay(before.TherapistId, oldDate)), ("t", GrainKeys.TherapistDay(updated.TherapistId, newDate)),
+            ("k", GrainKeys.ClientCalendar(updated.ClientId)),
         };
         await Task.WhenAll(targets.Select(t => t.Kind switch
         {

@@ -48,9 +48,9 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
             return invalid;
         }
         var now = clock.GetCurrentInstant();
-        var clinicTask = GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(r.ClinicId)).Get();
-        var clientTask = GrainFactory.GetGrain<IClientGrain>(Keys.Client(r.ClientId)).Get();
-        var travelTask = GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        var clinicTask = GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(r.ClinicId)).Get();
+        var clientTask = GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(r.ClientId)).Get();
+        var travelTask = GrainFactory.GetGrain<IChainGrain>(GrainKeys.Chain).GetTravel();
         if (await clinicTask is not { } clinic)
         {
             return Refusal.NotFound("clinic_id", $"Clinic {r.ClinicId} does not exist.");
@@ -82,8 +82,8 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
         }
         var travel = await travelTask;
 
-        var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date));
-        var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(r.ClientId));
+        var clinicDay = GrainFactory.GetGrain<IClinicDayGrain>(GrainKeys.ClinicDay(clinic.Id, date));
+        var clientCalendar = GrainFactory.GetGrain<IClientCalendarGrain>(GrainKeys.ClientCalendar(r.ClientId));
         var deadline = now + InFlightWait;
         for (var round = 1; ; round++)
         {
@@ -128,7 +128,7 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
             // Always therapist, then room, then client: with one order for everybody, the attempt that holds the
             // earlier resources can always take the later ones, so concurrent attempts cannot refuse each other into
             // a state where nobody books (as parallel reservations could: one holds the room, another the therapist).
-            var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(therapist.Id, date));
+            var therapistDay = GrainFactory.GetGrain<ITherapistDayGrain>(GrainKeys.TherapistDay(therapist.Id, date));
             refusal = await therapistDay.Reserve(clinic.Id, treatment, travel, tentative);
             if (refusal is not null)
             {
@@ -222,7 +222,7 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
     {
         if (therapistId is not null)
         {
-            if (await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get() is not { } therapist)
+            if (await GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId)).Get() is not { } therapist)
             {
                 return ([], Refusal.NotFound("therapist_id", $"Therapist {therapistId} does not exist."));
             }
@@ -243,8 +243,8 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
 
     private async Task<List<Therapist>> LoadTherapists(Clinic clinic)
     {
-        var ids = await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).RosteredTherapists();
-        var loaded = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(id)).Get()));
+        var ids = await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id)).RosteredTherapists();
+        var loaded = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(id)).Get()));
         return loaded.OfType<Therapist>().ToList();
     }
 
@@ -265,8 +265,8 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
         {
             var therapists = r.TherapistId is null
                 ? await LoadTherapists(clinic)
-                : [(await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(r.TherapistId)).Get())!];
-            var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+                : [(await GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(r.TherapistId)).Get())!];
+            var travel = await GrainFactory.GetGrain<IChainGrain>(GrainKeys.Chain).GetTravel();
             cached = (now, await SlotsForDay(clinic, service, therapists, date, null, Availability.DefaultGrid, now, travel));
             if (_alternatives.Count > 1000)
             {
@@ -274,7 +274,7 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
             }
             _alternatives[key] = cached;
         }
-        var clientBusy = await GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(r.ClientId))
+        var clientBusy = await GrainFactory.GetGrain<IClientCalendarGrain>(GrainKeys.ClientCalendar(r.ClientId))
             .GetBusy(new Interval(date.AtStartOfDayInZone(clinic.Zone).ToInstant(), date.PlusDays(1).AtStartOfDayInZone(clinic.Zone).ToInstant()));
         var free = cached.Slots.Where(s => s.Start >= now && !clientBusy.Any(b => b.Overlaps(new Interval(s.Start, s.End))));
         return refusal with { Alternatives = Availability.Nearest(free, r.Start, AlternativesCount) };
@@ -287,7 +287,7 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
         {
             return invalid;
         }
-        if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(q.ClinicId)).Get() is not { } clinic)
+        if (await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(q.ClinicId)).Get() is not { } clinic)
         {
             return Refusal.NotFound("clinic_id", $"Clinic {q.ClinicId} does not exist.");
         }
@@ -295,14 +295,14 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
         {
             return Refusal.NotFound("service_id", $"Clinic {clinic.Id} has no service '{q.ServiceId}'.");
         }
-        if (q.ClientId is not null && await GrainFactory.GetGrain<IClientGrain>(Keys.Client(q.ClientId)).Get() is null)
+        if (q.ClientId is not null && await GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(q.ClientId)).Get() is null)
         {
             return Refusal.NotFound("client_id", $"Client {q.ClientId} does not exist.");
         }
         List<Therapist> therapists;
         if (q.TherapistId is not null)
         {
-            if (await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(q.TherapistId)).Get() is not { } therapist)
+            if (await GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(q.TherapistId)).Get() is not { } therapist)
             {
                 return Refusal.NotFound("therapist_id", $"Therapist {q.TherapistId} does not exist.");
             }
@@ -314,7 +314,7 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
         }
         var now = clock.GetCurrentInstant();
         var grid = q.Grid ?? Availability.DefaultGrid;
-        var travel = await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).GetTravel();
+        var travel = await GrainFactory.GetGrain<IChainGrain>(GrainKeys.Chain).GetTravel();
         var days = new DateRange(q.From, q.To).Dates()
             .Select(d => SlotsForDay(clinic, service, therapists, d, q.ClientId, grid, now, travel));
         var perDay = await Task.WhenAll(days);
@@ -337,12 +337,12 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
         {
             return [];
         }
-        var roomsTask = GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(clinic.Id, date)).GetBookings();
-        var therapistTasks = working.Select(t => GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(t.Id, date)).GetBookings()).ToList();
+        var roomsTask = GrainFactory.GetGrain<IClinicDayGrain>(GrainKeys.ClinicDay(clinic.Id, date)).GetBookings();
+        var therapistTasks = working.Select(t => GrainFactory.GetGrain<ITherapistDayGrain>(GrainKeys.TherapistDay(t.Id, date)).GetBookings()).ToList();
         var day = new Interval(date.AtStartOfDayInZone(zone).ToInstant(), dayEnd);
         var clientTask = clientId is null
             ? Task.FromResult<IReadOnlyList<Interval>>([])
-            : GrainFactory.GetGrain<IClientCalendarGrain>(Keys.ClientCalendar(clientId)).GetBusy(day);
+            : GrainFactory.GetGrain<IClientCalendarGrain>(GrainKeys.ClientCalendar(clientId)).GetBusy(day);
         var therapistBookings = await Task.WhenAll(therapistTasks);
         var calendars = new DayCalendars(
             working.Select((t, i) => (t.Id, therapistBookings[i])).ToDictionary(x => x.Id, x => x.Item2),

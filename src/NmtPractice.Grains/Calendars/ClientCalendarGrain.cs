@@ -7,7 +7,7 @@ public sealed class ClientCalendarGrain(AppointmentLedger ledger, IClock clock)
     : CalendarGrain<Interval>(ledger, clock), IClientCalendarGrain
 {
     private static readonly Duration Horizon = Duration.FromDays(3660);
-    private string ClientId => Keys.IdOf(this);
+    private string ClientId => GrainKeys.IdOf(this);
 
     protected override Task<IReadOnlyList<AppointmentRecord>> ReadLedger() =>
         Ledger.ListOccupyingForClientAsync(ClientId, Now - Duration.FromDays(1), Now + Horizon);

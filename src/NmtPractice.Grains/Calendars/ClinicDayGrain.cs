@@ -12,8 +12,8 @@ public sealed class ClinicDayGrain(AppointmentLedger ledger, IClock clock, IGrai
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_clinicId, _date) = Keys.DayKey(this.GetPrimaryKeyString());
-        if (await grains.GetGrain<IClinicGrain>(Keys.Clinic(_clinicId)).Get() is { } clinic)
+        (_clinicId, _date) = GrainKeys.DayKey(this.GetPrimaryKeyString());
+        if (await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(_clinicId)).Get() is { } clinic)
         {
             SetZone(clinic);
         }

@@ -16,7 +16,7 @@ public sealed class TherapistDayGrain(AppointmentLedger ledger, IClock clock)
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_therapistId, _date) = Keys.DayKey(this.GetPrimaryKeyString());
+        (_therapistId, _date) = GrainKeys.DayKey(this.GetPrimaryKeyString());
         return base.OnActivateAsync(cancellationToken);
     }
 

@@ -11,7 +11,7 @@ public sealed class ClientGrain(
     AuditTrail audit,
     IClock clock) : Grain, IClientGrain
 {
-    private string ClientId => Keys.IdOf(this);
+    private string ClientId => GrainKeys.IdOf(this);
 
     async Task<Result<Client>> IClientGrain.Register(Client client)
     {

@@ -12,7 +12,7 @@ public sealed class ClinicGrain(
     UsageStore usage,
     ILogger<ClinicGrain> logger) : Grain, IClinicGrain
 {
-    private string ClinicId => Keys.IdOf(this);
+    private string ClinicId => GrainKeys.IdOf(this);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -67,7 +67,7 @@ public sealed class ClinicGrain(
         }
         state.State.Clinic = clinic;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).RegisterClinic(ClinicId);
+        await GrainFactory.GetGrain<IChainGrain>(GrainKeys.Chain).RegisterClinic(ClinicId);
         return Result<Clinic>.Ok(clinic);
     }
 

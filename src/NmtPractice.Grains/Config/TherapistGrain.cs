@@ -15,7 +15,7 @@ public sealed class TherapistGrain(
     /// <summary>How far ahead appointments are checked for stranding: the end of the diary (<see cref="BookingLimits.LatestInstant"/>).</summary>
     private static readonly Instant Horizon = BookingLimits.LatestInstant;
 
-    private string TherapistId => Keys.IdOf(this);
+    private string TherapistId => GrainKeys.IdOf(this);
 
     async Task<Result<Therapist>> ITherapistGrain.Create(Therapist therapist)
     {
@@ -33,7 +33,7 @@ public sealed class TherapistGrain(
         }
         state.State.Therapist = therapist;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).RegisterTherapist(TherapistId);
+        await GrainFactory.GetGrain<IChainGrain>(GrainKeys.Chain).RegisterTherapist(TherapistId);
         await UpdateClinicRosters([], therapist.Rosters);
         return Result<Therapist>.Ok(therapist);
     }
@@ -70,11 +70,11 @@ public sealed class TherapistGrain(
     {
         if (exception.Kind == RosterExceptionKind.ExtraShift && exception.ClinicId is { } clinicId)
         {
-            if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get() is null)
+            if (await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).Get() is null)
             {
                 return Refusal.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
             }
-            await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).SetRostered(TherapistId, true);
+            await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).SetRostered(TherapistId, true);
         }
         return await Change(t => t.Exceptions.Any(e => e.Id == exception.Id)
             ? new Refusal(RefusalReason.AlreadyExists, $"Therapist {t.Id} already has exception '{exception.Id}'.", "exception_id")
@@ -94,7 +94,7 @@ public sealed class TherapistGrain(
             {
                 return bad;
             }
-            if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get() is null)
+            if (await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).Get() is null)
             {
                 return Refusal.NotFound("roster.clinic_id", $"Clinic {clinicId} does not exist.");
             }
@@ -110,7 +110,7 @@ public sealed class TherapistGrain(
         foreach (var clinicId in old.Union(now))
         {
             var extraShiftThere = state.State.Therapist?.Exceptions.Any(e => e.Kind == RosterExceptionKind.ExtraShift && e.ClinicId == clinicId) == true;
-            await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).SetRostered(TherapistId, now.Contains(clinicId) || extraShiftThere);
+            await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).SetRostered(TherapistId, now.Contains(clinicId) || extraShiftThere);
         }
     }
 
@@ -170,7 +170,7 @@ public sealed class TherapistGrain(
         var clinics = new Dictionary<string, Clinic>(StringComparer.Ordinal);
         foreach (var clinicId in appointments.Select(a => a.ClinicId).Distinct())
         {
-            if (await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).Get() is { } clinic)
+            if (await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).Get() is { } clinic)
             {
                 clinics[clinicId] = clinic;
             }

@@ -40,7 +40,7 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
         var kind = report.Kind == RosterExceptionKind.Sickness ? "sickness" : "leave";
         var exceptionId = $"{kind}-{planId:N}";
         var period = new Interval(report.From, report.To);
-        var therapist = GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(report.TherapistId));
+        var therapist = GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(report.TherapistId));
         var change = await therapist.AddExceptionChecked(
             new RosterException(exceptionId, report.Kind, period, null, report.Reason ?? ""), allowStranding: true);
         // A retry after the exception was recorded but before the plan was stored finds its own exception.
@@ -68,7 +68,7 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
         {
             return invalid;
         }
-        var change = await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId))
+        var change = await GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId))
             .SetRostersChecked(rosters, allowStranding: policy != StrandedPolicy.Refuse);
         return await Settle(requestId, therapistId, change, policy, "roster change", "roster");
     }
@@ -79,7 +79,7 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
         {
             return invalid;
         }
-        var change = await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId))
+        var change = await GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId))
             .AddExceptionChecked(exception, allowStranding: policy != StrandedPolicy.Refuse);
         var cause = exception.Kind switch
         {
@@ -131,9 +131,9 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
         {
             return new CoverPlan(planId, absentTherapistId, from, to, cause, now, [], exceptionId);
         }
-        var chain = GrainFactory.GetGrain<IChainGrain>(Keys.Chain);
+        var chain = GrainFactory.GetGrain<IChainGrain>(GrainKeys.Chain);
         var travel = await chain.GetTravel();
-        var clinicList = await Task.WhenAll((await chain.ListClinics()).Select(id => GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(id)).Get()));
+        var clinicList = await Task.WhenAll((await chain.ListClinics()).Select(id => GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(id)).Get()));
         var clinics = clinicList.OfType<Clinic>().ToDictionary(c => c.Id, StringComparer.Ordinal);
 
         // Every clinic that may take over, and the clinic-local dates concerned there.
@@ -151,21 +151,21 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
         var rosteredIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var clinicId in places.Select(p => p.ClinicId).Distinct())
         {
-            rosteredIds.UnionWith(await GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinicId)).RosteredTherapists());
+            rosteredIds.UnionWith(await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).RosteredTherapists());
         }
         rosteredIds.Remove(absentTherapistId);
-        var loaded = await Task.WhenAll(rosteredIds.Select(id => GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(id)).Get()));
+        var loaded = await Task.WhenAll(rosteredIds.Select(id => GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(id)).Get()));
         var candidates = loaded.OfType<Therapist>().ToList();
 
         // What the calendars hold: rooms per clinic-day, and each candidate working at one of those places that day.
-        var roomTasks = places.ToDictionary(p => p, p => GrainFactory.GetGrain<IClinicDayGrain>(Keys.ClinicDay(p.ClinicId, p.Date)).GetBookings());
+        var roomTasks = places.ToDictionary(p => p, p => GrainFactory.GetGrain<IClinicDayGrain>(GrainKeys.ClinicDay(p.ClinicId, p.Date)).GetBookings());
         var therapistDays = places
             .SelectMany(p => candidates
                 .Where(t => t.WorkingIntervals(p.ClinicId, clinics[p.ClinicId].Zone, p.Date).Count > 0)
                 .Select(t => (t.Id, p.Date)))
             .Distinct()
             .ToList();
-        var therapistTasks = therapistDays.ToDictionary(k => k, k => GrainFactory.GetGrain<ITherapistDayGrain>(Keys.TherapistDay(k.Id, k.Date)).GetBookings());
+        var therapistTasks = therapistDays.ToDictionary(k => k, k => GrainFactory.GetGrain<ITherapistDayGrain>(GrainKeys.TherapistDay(k.Id, k.Date)).GetBookings());
         await Task.WhenAll(roomTasks.Values.Cast<Task>().Concat(therapistTasks.Values));
 
         var context = new CoverContext(
@@ -181,7 +181,7 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
         var clients = new Dictionary<string, Client?>(StringComparer.Ordinal);
         foreach (var clientId in appointments.Select(a => a.ClientId).Distinct())
         {
-            clients[clientId] = await GrainFactory.GetGrain<IClientGrain>(Keys.Client(clientId)).Get();
+            clients[clientId] = await GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(clientId)).Get();
         }
         var items = appointments.OrderBy(a => a.Start).ThenBy(a => a.Id).Select(a =>
         {

@@ -2,13 +2,6 @@ using NmtPractice.Grains.Config;
 
 namespace NmtPractice.Grains.Cover;
 
-[GenerateSerializer, Alias("nmt.CoverPlanState")]
-public sealed class CoverPlanState
-{
-    [Id(0)] public CoverPlan? Plan { get; set; }
-    [Id(1)] public Dictionary<string, CoverOutcome> Outcomes { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// A stored cover plan and the single writer of its items' status. Applying moves each appointment through its own
 /// grain's atomic reschedule (therapist-day, clinic-day and client calendars, then one ledger write whose exclusion

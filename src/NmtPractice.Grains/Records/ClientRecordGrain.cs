@@ -12,7 +12,7 @@ namespace NmtPractice.Grains.Records;
 public sealed class ClientRecordGrain(ClientRecordStore store, AppointmentLedger ledger, AuditTrail audit, IClock clock)
     : Grain, IClientRecordGrain
 {
-    private string ClientId => Keys.IdOf(this);
+    private string ClientId => GrainKeys.IdOf(this);
 
     async Task<Result<ClientRecordView>> IClientRecordGrain.GetRecord()
     {
@@ -266,7 +266,7 @@ public sealed class ClientRecordGrain(ClientRecordStore store, AppointmentLedger
                 $"Client {ClientId} has {active} appointment(s) to come; cancel them before erasing the client.", "client_id"), "client", ClientId);
         }
         // The tombstone first: from here on nobody can book, register or read the client; a failure below is retried.
-        if (!await GrainFactory.GetGrain<IClientGrain>(Keys.Client(ClientId)).Erase())
+        if (!await GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(ClientId)).Erase())
         {
             return await Refuse(action, Refusal.NotFound("client_id", $"Client {ClientId} does not exist."), "client", ClientId);
         }
@@ -292,7 +292,7 @@ public sealed class ClientRecordGrain(ClientRecordStore store, AppointmentLedger
             var what = needed == RecordAccessLevel.Clinical ? "the clinical record" : "the record";
             return (caller, level, await Refuse(action, NotAllowed($"open {what} of client {ClientId}"), targetKind, targetId));
         }
-        if (await GrainFactory.GetGrain<IClientGrain>(Keys.Client(ClientId)).Get() is null)
+        if (await GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(ClientId)).Get() is null)
         {
             var missing = await store.IsErasedAsync(ClientId)
                 ? new Refusal(RefusalReason.Erased, $"Client {ClientId} was erased on request.", "client_id")

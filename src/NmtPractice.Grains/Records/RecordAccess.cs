@@ -1,16 +1,5 @@
 namespace NmtPractice.Grains.Records;
 
-/// <summary>How far a caller may go into one client's record.</summary>
-public enum RecordAccessLevel
-{
-    /// <summary>Nothing: not even whether the record exists.</summary>
-    None = 0,
-    /// <summary>Consents and the contraindication flag (not what the contraindications are), no intake, no notes.</summary>
-    Summary,
-    /// <summary>Everything clinical: intake, notes, progress (a therapist treating the client).</summary>
-    Clinical,
-}
-
 /// <summary>
 /// The record access policy, as a pure function of the caller and two facts from the ledger (whether the caller, as a
 /// therapist, has an appointment with the client; whether the client has an appointment at one of the caller's clinics):

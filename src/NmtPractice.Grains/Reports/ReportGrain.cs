@@ -137,7 +137,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
     {
         var ids = clinicIds.Count > 0
             ? clinicIds.Distinct(StringComparer.Ordinal).ToList()
-            : [.. await GrainFactory.GetGrain<IChainGrain>(Keys.Chain).ListClinics()];
+            : [.. await GrainFactory.GetGrain<IChainGrain>(GrainKeys.Chain).ListClinics()];
         foreach (var id in ids)
         {
             if (Validation.Id(field, id) is { } invalid)
@@ -145,7 +145,7 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
                 return invalid;
             }
         }
-        var loaded = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(id)).Get()));
+        var loaded = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(id)).Get()));
         var clinics = new List<Clinic>(ids.Count);
         for (var i = 0; i < ids.Count; i++)
         {
@@ -161,9 +161,9 @@ public sealed class ReportGrain(UsageStore usage) : Grain, IReportGrain
     /// <summary>Therapists rostered at the clinics, plus any found in the usage (booked there without a roster now).</summary>
     private async Task<IReadOnlyList<Therapist>> Therapists(IEnumerable<Clinic> clinics, IEnumerable<string> booked)
     {
-        var rostered = await Task.WhenAll(clinics.Select(c => GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(c.Id)).RosteredTherapists()));
+        var rostered = await Task.WhenAll(clinics.Select(c => GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(c.Id)).RosteredTherapists()));
         var ids = rostered.SelectMany(r => r).Concat(booked).Distinct(StringComparer.Ordinal).ToList();
-        var therapists = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(id)).Get()));
+        var therapists = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(id)).Get()));
         return [.. therapists.OfType<Therapist>()];
     }
 

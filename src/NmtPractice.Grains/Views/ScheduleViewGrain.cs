@@ -19,7 +19,7 @@ public sealed class ScheduleViewGrain(AppointmentLedger ledger) : Grain, ISchedu
         {
             return Refusal.Invalid("days", $"Ask for 1 to {IScheduleViewGrain.MaxDays} days.");
         }
-        if (await GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(therapistId)).Get() is not { } therapist)
+        if (await GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId)).Get() is not { } therapist)
         {
             return Refusal.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
         }
@@ -34,7 +34,7 @@ public sealed class ScheduleViewGrain(AppointmentLedger ledger) : Grain, ISchedu
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var clinics = (await Task.WhenAll(clinicIds.Select(id => GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(id)).Get()))).OfType<Clinic>().ToList();
+        var clinics = (await Task.WhenAll(clinicIds.Select(id => GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(id)).Get()))).OfType<Clinic>().ToList();
 
         var dayViews = new List<TherapistDayView>(days);
         for (var date = from; date < to; date = date.PlusDays(1))
@@ -65,7 +65,7 @@ public sealed class ScheduleViewGrain(AppointmentLedger ledger) : Grain, ISchedu
         {
             return invalid;
         }
-        var clinicGrain = GrainFactory.GetGrain<IClinicGrain>(Keys.Clinic(clinicId));
+        var clinicGrain = GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId));
         if (await clinicGrain.Get() is not { } clinic)
         {
             return Refusal.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
@@ -87,7 +87,7 @@ public sealed class ScheduleViewGrain(AppointmentLedger ledger) : Grain, ISchedu
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var therapists = await Task.WhenAll(therapistIds.Select(id => GrainFactory.GetGrain<ITherapistGrain>(Keys.Therapist(id)).Get()));
+        var therapists = await Task.WhenAll(therapistIds.Select(id => GrainFactory.GetGrain<ITherapistGrain>(GrainKeys.Therapist(id)).Get()));
         var onDay = new List<TherapistOnDayView>();
         for (var i = 0; i < therapistIds.Count; i++)
         {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using NmtPractice.Domain;
 using NmtPractice.Domain.Scheduling;
-using NmtPractice.Grains;
 using Npgsql;
 using Orleans;
 
@@ -39,16 +39,16 @@ public static class GeneratedChainSeeder
 
         var watch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(chain.Clinics, parallel, async (clinic, _) =>
-            Check(await grains.GetGrain<IClinicGrain>(Keys.Clinic(clinic.Id)).Create(clinic), clinic.Id));
-        Check(await grains.GetGrain<IChainGrain>(Keys.Chain).SetTravel(chain.Travel), "travel times");
+            Check(await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinic.Id)).Create(clinic), clinic.Id));
+        Check(await grains.GetGrain<IChainGrain>(GrainKeys.Chain).SetTravel(chain.Travel), "travel times");
         phases.Add(new SeedPhase("clinics", chain.Clinics.Length, watch.Elapsed));
 
         phases.Add(await RegisterAsync("therapists", chain.Therapists.Length, async t =>
-            Check(await grains.GetGrain<ITherapistGrain>(Keys.Therapist(chain.Therapists[t].Id)).Create(chain.Therapists[t]), chain.Therapists[t].Id)));
+            Check(await grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(chain.Therapists[t].Id)).Create(chain.Therapists[t]), chain.Therapists[t].Id)));
         phases.Add(await RegisterAsync("clients", options.Clients, async k =>
         {
             var client = chain.Client(k);
-            Check(await grains.GetGrain<IClientGrain>(Keys.Client(client.Id)).Register(client), client.Id);
+            Check(await grains.GetGrain<IClientGrain>(GrainKeys.Client(client.Id)).Register(client), client.Id);
         }));
 
         var generator = new AppointmentGenerator(chain, now);
