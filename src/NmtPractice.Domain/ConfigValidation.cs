@@ -1,9 +1,3 @@
-using NmtPractice.Domain.Clinics;
-using NmtPractice.Domain.Scheduling;
-using NmtPractice.Domain.Staff;
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain;
 
 /// <summary>Validation of configuration aggregates (clinic, room, service, therapist) before they are stored.</summary>

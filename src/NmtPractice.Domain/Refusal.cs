@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Scheduling;
-
 namespace NmtPractice.Domain;
 
 /// <summary>A refusal: the reason, a message a front desk can read, the offending field where there is one, and alternatives for a conflict.</summary>

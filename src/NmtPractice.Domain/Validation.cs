@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using NmtPractice.Domain.Scheduling;
 
 namespace NmtPractice.Domain;
 

@@ -1,11 +1,2 @@
 global using Microsoft.Extensions.Logging;
-global using NmtPractice.Grains.Abstractions;
-global using NmtPractice.Grains.Abstractions.Booking;
-global using NmtPractice.Grains.Abstractions.Calendars;
-global using NmtPractice.Grains.Abstractions.Config;
-global using NmtPractice.Grains.Abstractions.Cover;
-global using NmtPractice.Grains.Abstractions.Records;
-global using NmtPractice.Grains.Abstractions.Reports;
-global using NmtPractice.Grains.Abstractions.Security;
-global using NmtPractice.Grains.Abstractions.Views;
 global using NodaTime;

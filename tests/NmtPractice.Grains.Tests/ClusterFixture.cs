@@ -4,7 +4,6 @@ using NmtPractice.Hosting;
 using NmtPractice.Persistence;
 using Npgsql;
 using NmtPractice.Testing;
-using NodaTime;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;

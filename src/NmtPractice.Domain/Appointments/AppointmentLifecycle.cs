@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Scheduling;
-using NodaTime;
-
 namespace NmtPractice.Domain.Appointments;
 
 /// <summary>What may happen to an appointment in each status, and when a cancellation is late.</summary>

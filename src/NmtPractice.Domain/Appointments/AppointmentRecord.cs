@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Appointments;
 
 /// <summary>

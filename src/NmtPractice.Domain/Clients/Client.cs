@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Clients;
 
 /// <summary>A client's identity and contact details; chain-wide (a client may visit any clinic).</summary>

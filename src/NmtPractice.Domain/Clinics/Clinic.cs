@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain.Clinics;
 
 /// <summary>

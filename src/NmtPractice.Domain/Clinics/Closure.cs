@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain.Clinics;
 
 /// <summary>The clinic is closed on every date of <paramref name="Dates"/> (inclusive), e.g. a bank holiday.</summary>

@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain.Clinics;
 
 /// <summary>One weekly opening range: on <paramref name="Day"/>, open during <paramref name="Hours"/>. A day may have several.</summary>

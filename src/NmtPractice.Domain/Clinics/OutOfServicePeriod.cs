@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Clinics;
 
 /// <summary>The room cannot be used during [<paramref name="Period"/>) (repairs, deep cleaning...).</summary>

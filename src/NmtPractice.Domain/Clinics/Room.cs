@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Clinics;
 
 /// <summary>A treatment room. Features are lower-case tags such as <c>hydraulic-table</c> or <c>wheelchair-access</c>.</summary>

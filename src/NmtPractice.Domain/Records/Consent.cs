@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Scheduling;
-using NodaTime;
-
 namespace NmtPractice.Domain.Records;
 
 /// <summary>A consent the client gave (e.g. "treatment", "data-processing"); withdrawn when <see cref="WithdrawnAt"/> is set.</summary>

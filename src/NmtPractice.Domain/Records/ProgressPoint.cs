@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Scheduling;
-using NodaTime;
-
 namespace NmtPractice.Domain.Records;
 
 /// <summary>A signed session's pain scores, for the client's progress over a course of sessions.</summary>

@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Scheduling;
-using NodaTime;
-
 namespace NmtPractice.Domain.Records;
 
 /// <summary>One trigger point found: the muscle, the side, where on it, and where its pain is referred to.</summary>

@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Scheduling;
-using NodaTime;
-
 namespace NmtPractice.Domain.Reports;
 
 /// <summary>The period of a report and the date arithmetic of its buckets: clinic-local dates, inclusive at both ends.</summary>

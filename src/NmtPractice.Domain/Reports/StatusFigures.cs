@@ -1,8 +1,3 @@
-using NmtPractice.Domain.Appointments;
-using NmtPractice.Domain.Clinics;
-using NmtPractice.Domain.Staff;
-using NodaTime;
-
 namespace NmtPractice.Domain.Reports;
 
 /// <summary>Appointments of one clinic starting on one local day with one service, status and late flag (expired holds excluded).</summary>

@@ -1,8 +1,3 @@
-using NmtPractice.Domain.Appointments;
-using NmtPractice.Domain.Clinics;
-using NmtPractice.Domain.Staff;
-using NodaTime;
-
 namespace NmtPractice.Domain.Reports;
 
 /// <summary>One therapist's booked treatment minutes at one clinic on one clinic-local day (occupying statuses, by start date).</summary>

@@ -1,8 +1,3 @@
-using NmtPractice.Domain.Appointments;
-using NmtPractice.Domain.Clinics;
-using NmtPractice.Domain.Staff;
-using NodaTime;
-
 namespace NmtPractice.Domain.Reports;
 
 /// <summary>

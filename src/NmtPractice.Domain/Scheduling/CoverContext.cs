@@ -1,9 +1,3 @@
-using NmtPractice.Domain.Appointments;
-using NmtPractice.Domain.Clinics;
-using NmtPractice.Domain.Staff;
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain.Scheduling;
 
 /// <summary>

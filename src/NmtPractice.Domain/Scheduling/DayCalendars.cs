@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Scheduling;
 
 /// <summary>Everything that is already booked on one clinic-local day, as availability and allocation need it.</summary>

@@ -1,7 +1,3 @@
-using NmtPractice.Domain.Clinics;
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain.Scheduling;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Scheduling;
 
 /// <summary>An appointment as its therapist's calendar sees it: where, and the treatment [Start, End).</summary>

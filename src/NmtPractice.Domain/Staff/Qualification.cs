@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain.Staff;
 
 /// <summary>A qualification such as <c>nmt-certified</c>; valid up to and including <paramref name="ExpiresOn"/> when given.</summary>

@@ -1,6 +1,3 @@
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain.Staff;
 
 /// <summary>One shift of a repeating pattern: in week <paramref name="Week"/> (0-based) of the cycle, on <paramref name="Day"/>.</summary>

@@ -1,8 +1,3 @@
-using NmtPractice.Domain.Appointments;
-using NmtPractice.Domain.Clinics;
-using NmtPractice.Domain.Time;
-using NodaTime;
-
 namespace NmtPractice.Domain.Staff;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Staff;
 
 /// <summary>Travel time between two clinics, the same in both directions.</summary>

@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Time;
 
 /// <summary>A range of calendar dates, inclusive at both ends (a one-day closure has From == To).</summary>

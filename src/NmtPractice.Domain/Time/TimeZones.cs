@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace NmtPractice.Domain.Time;
 
 /// <summary>IANA time zones from the TZDB bundled with NodaTime.</summary>

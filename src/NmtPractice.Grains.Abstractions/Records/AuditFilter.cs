@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Records;
-
 namespace NmtPractice.Grains.Abstractions.Records;
 
 /// <summary>Audit query filters (all optional, combined); [From, To) on the row's time; rows after <see cref="AfterId"/>, in write order.</summary>

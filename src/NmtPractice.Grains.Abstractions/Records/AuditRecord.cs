@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Records;
-
 namespace NmtPractice.Grains.Abstractions.Records;
 
 /// <summary>One row of the audit trail as the API returns it.</summary>

@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Records;
-
 namespace NmtPractice.Grains.Abstractions.Records;
 
 /// <summary>What an erasure removed; the appointments stay in the ledger under a pseudonym.</summary>

@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Records;
-
 namespace NmtPractice.Grains.Abstractions.Records;
 
 /// <summary>

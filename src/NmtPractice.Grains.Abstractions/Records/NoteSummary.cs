@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Records;
-
 namespace NmtPractice.Grains.Abstractions.Records;
 
 /// <summary>A note without its content: what a list of a client's sessions shows.</summary>

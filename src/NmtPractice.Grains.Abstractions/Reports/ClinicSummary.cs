@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Reports;
-
 namespace NmtPractice.Grains.Abstractions.Reports;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Reports;
-
 namespace NmtPractice.Grains.Abstractions.Reports;
 
 /// <summary>The heatmap of one clinic (<see cref="UtilisationReports.Heatmap"/>), with the clinic's name and IANA zone (the hours are its wall-clock hours).</summary>

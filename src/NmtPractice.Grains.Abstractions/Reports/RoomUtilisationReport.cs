@@ -1,5 +1,3 @@
-using NmtPractice.Domain.Reports;
-
 namespace NmtPractice.Grains.Abstractions.Reports;
 
 /// <summary>Room utilisation per room, clinic and chain, one row per bucket (<see cref="UtilisationReports.RoomUtilisation"/>).</summary>

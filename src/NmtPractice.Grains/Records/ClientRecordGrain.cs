@@ -1,4 +1,3 @@
-using NmtPractice.Domain.Records;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.Records;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using NmtPractice.Domain.Reports;
 using NmtPractice.Persistence.Reports;
 
 namespace NmtPractice.Grains.Reports;
