@@ -3,6 +3,7 @@ using NmtPractice.Api.V1;
 using NmtPractice.Domain.Appointments;
 using DomainRescheduleRequest = NmtPractice.Grains.Abstractions.Booking.RescheduleRequest;
 using DomainStatus = NmtPractice.Domain.Appointments.AppointmentStatus;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using WireStatus = NmtPractice.Api.V1.AppointmentStatus;
 
 namespace NmtPractice.Api.Grpc;
@@ -170,26 +171,27 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
         return new AvailabilityRequest(clinicId, serviceId, first, last, therapistId, clientId, grid);
     }
 
-    private static BookingRequest MapBooking(BookRequest r) => new(
-        WireFormat.RequestId(r.RequestId, required: true)!,
-        WireFormat.Id(r.ClinicId, "clinic_id"),
-        WireFormat.Id(r.ServiceId, "service_id"),
-        WireFormat.OptionalId(r.TherapistId, "therapist_id"),
-        WireFormat.OptionalId(r.RoomId, "room_id"),
-        WireFormat.Id(r.ClientId, "client_id"),
-        WireFormat.Instant(r.Start, "start"));
+    private static BookingRequest MapBooking(BookRequest r) =>
+        MapBooking(r.RequestId, r.ClinicId, r.ServiceId, r.TherapistId, r.RoomId, r.ClientId, r.Start);
 
-    private static BookingRequest MapHold(HoldRequest r) => new(
-        WireFormat.RequestId(r.RequestId, required: true)!,
-        WireFormat.Id(r.ClinicId, "clinic_id"),
-        WireFormat.Id(r.ServiceId, "service_id"),
-        WireFormat.OptionalId(r.TherapistId, "therapist_id"),
-        WireFormat.OptionalId(r.RoomId, "room_id"),
-        WireFormat.Id(r.ClientId, "client_id"),
-        WireFormat.Instant(r.Start, "start"),
-        r.HoldMinutes == 0
-            ? AppointmentLifecycle.DefaultHoldDuration
-            : WireFormat.Minutes(r.HoldMinutes, "hold_minutes", 1, (int)AppointmentLifecycle.MaxHoldDuration.TotalMinutes));
+    private static BookingRequest MapHold(HoldRequest r) =>
+        MapBooking(r.RequestId, r.ClinicId, r.ServiceId, r.TherapistId, r.RoomId, r.ClientId, r.Start) with
+        {
+            HoldFor = r.HoldMinutes == 0
+                ? AppointmentLifecycle.DefaultHoldDuration
+                : WireFormat.Minutes(r.HoldMinutes, "hold_minutes", 1, (int)AppointmentLifecycle.MaxHoldDuration.TotalMinutes),
+        };
+
+    /// <summary>The fields a booking and a hold share, checked in this order.</summary>
+    private static BookingRequest MapBooking(
+        string requestId, string clinicId, string serviceId, string therapistId, string roomId, string clientId, Timestamp? start) => new(
+        WireFormat.RequestId(requestId, required: true)!,
+        WireFormat.Id(clinicId, "clinic_id"),
+        WireFormat.Id(serviceId, "service_id"),
+        WireFormat.OptionalId(therapistId, "therapist_id"),
+        WireFormat.OptionalId(roomId, "room_id"),
+        WireFormat.Id(clientId, "client_id"),
+        WireFormat.Instant(start, "start"));
 
     private static DomainRescheduleRequest MapReschedule(V1.RescheduleRequest r) => new(
         WireFormat.Instant(r.NewStart, "new_start"),
