@@ -49,10 +49,9 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
     {
         var pageSize = Paging.PageSize(request.PageSize);
         var ids = await grains.GetGrain<IChainGrain>(GrainKeys.Chain).ListClinics();
-        var (page, next) = Paging.ByKey(ids, pageSize, request.PageToken);
-        var clinics = await Task.WhenAll(page.Select(id => Clinic(id).Get()));
+        var (clinics, next) = await Paging.FetchByKey(ids, pageSize, request.PageToken, id => Clinic(id).Get());
         var response = new ListClinicsResponse { NextPageToken = next };
-        response.Clinics.AddRange(clinics.OfType<DomainClinic>().Select(MapClinic));
+        response.Clinics.AddRange(clinics.Select(MapClinic));
         return response;
     }
 
@@ -68,52 +67,48 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
         return MapClinic((await Clinic(clinicId).UpsertRoom(room)).OrThrow());
     }
 
-    public override async Task<V1.Clinic> SetRoomOutOfService(SetRoomOutOfServiceRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
-        var roomId = WireFormat.Id(request.RoomId, "room_id");
-        var period = MapPeriod(request.Start, request.End, "");
-        var reason = WireFormat.Text(request.Reason, "reason", Validation.MaxNameLength);
-        return MapClinic((await Clinic(clinicId).AddRoomOutOfService(roomId, new OutOfServicePeriod(period, reason))).OrThrow());
-    }
+    public override Task<V1.Clinic> SetRoomOutOfService(SetRoomOutOfServiceRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClinicId, clinic =>
+        {
+            var roomId = WireFormat.Id(request.RoomId, "room_id");
+            var period = MapPeriod(request.Start, request.End, "");
+            var reason = WireFormat.Text(request.Reason, "reason", Validation.MaxNameLength);
+            return clinic.AddRoomOutOfService(roomId, new OutOfServicePeriod(period, reason));
+        });
 
-    public override async Task<V1.Clinic> UpsertService(UpsertServiceRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
-        var service = MapService(WireFormat.Required(request.Service, "service"), "service");
-        return MapClinic((await Clinic(clinicId).UpsertService(service)).OrThrow());
-    }
+    public override Task<V1.Clinic> UpsertService(UpsertServiceRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClinicId, clinic =>
+            clinic.UpsertService(MapService(WireFormat.Required(request.Service, "service"), "service")));
 
-    public override async Task<V1.Clinic> SetOpeningHours(SetOpeningHoursRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
-        var hours = MapOpeningHours(request.OpeningHours);
-        return MapClinic((await Clinic(clinicId).SetOpeningHours(hours)).OrThrow());
-    }
+    public override Task<V1.Clinic> SetOpeningHours(SetOpeningHoursRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClinicId, clinic => clinic.SetOpeningHours(MapOpeningHours(request.OpeningHours)));
 
-    public override async Task<V1.Clinic> AddClosure(AddClosureRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
-        var closure = MapClosure(WireFormat.Required(request.Closure, "closure"), "closure");
-        return MapClinic((await Clinic(clinicId).AddClosure(closure)).OrThrow());
-    }
+    public override Task<V1.Clinic> AddClosure(AddClosureRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClinicId, clinic =>
+            clinic.AddClosure(MapClosure(WireFormat.Required(request.Closure, "closure"), "closure")));
 
-    public override async Task<V1.Clinic> RemoveClosure(RemoveClosureRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
-        var first = WireFormat.Date(request.FirstDate, "first_date");
-        var last = WireFormat.Date(request.LastDate, "last_date");
-        return MapClinic((await Clinic(clinicId).RemoveClosure(first, last)).OrThrow());
-    }
+    public override Task<V1.Clinic> RemoveClosure(RemoveClosureRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClinicId, clinic =>
+        {
+            var first = WireFormat.Date(request.FirstDate, "first_date");
+            var last = WireFormat.Date(request.LastDate, "last_date");
+            return clinic.RemoveClosure(first, last);
+        });
 
     private const int MaxCancellationWindowMinutes = 14 * 24 * 60;
 
     private IClinicGrain Clinic(string clinicId) => grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId));
+
+    /// <summary>
+    /// One change to a clinic: the request id and clinic id are checked first, then <paramref name="change"/> checks
+    /// its own fields and calls the grain.
+    /// </summary>
+    private async Task<V1.Clinic> Change(string requestId, string clinicId, Func<IClinicGrain, Task<Result<DomainClinic>>> change)
+    {
+        WireFormat.RequestId(requestId, required: false);
+        var clinic = Clinic(WireFormat.Id(clinicId, "clinic_id"));
+        return MapClinic((await change(clinic)).OrThrow());
+    }
 
     private async Task<DomainClinic> GetExisting(string clinicId) =>
         await Clinic(clinicId).Get() ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");

@@ -47,6 +47,19 @@ public static class Paging
         return (page.Take(pageSize).ToList(), next);
     }
 
+    /// <summary>
+    /// The <see cref="ByKey"/> page of ids, each fetched with <paramref name="fetch"/>; an id whose item is gone (null)
+    /// is left out of the page but still moves the token on.
+    /// </summary>
+    public static async Task<(List<T> Page, string NextToken)> FetchByKey<T>(
+        IEnumerable<string> ids, int pageSize, string pageToken, Func<string, Task<T?>> fetch)
+        where T : class
+    {
+        var (page, next) = ByKey(ids, pageSize, pageToken);
+        var items = await Task.WhenAll(page.Select(fetch));
+        return (items.OfType<T>().ToList(), next);
+    }
+
     /// <summary>The key a keyset page token points after, or null for the first page.</summary>
     public static string? KeyAfter(string pageToken) => Decode(pageToken, "k:");
 

@@ -61,10 +61,9 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
             _ = await clinic.Get() ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
             ids = await clinic.RosteredTherapists();
         }
-        var (page, next) = Paging.ByKey(ids, pageSize, request.PageToken);
-        var therapists = await Task.WhenAll(page.Select(id => Therapist(id).Get()));
+        var (therapists, next) = await Paging.FetchByKey(ids, pageSize, request.PageToken, id => Therapist(id).Get());
         var response = new ListTherapistsResponse { NextPageToken = next };
-        response.Therapists.AddRange(therapists.OfType<DomainTherapist>().Select(MapTherapist));
+        response.Therapists.AddRange(therapists.Select(MapTherapist));
         return response;
     }
 
