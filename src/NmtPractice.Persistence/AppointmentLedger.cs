@@ -99,12 +99,8 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                     {
                         "inserted" => new LedgerWriteResult(LedgerWriteKind.Inserted, AppointmentColumns.Read(reader, 4)),
                         "duplicate" => new LedgerWriteResult(LedgerWriteKind.Duplicate, reader.IsDBNull(4) ? null : AppointmentColumns.Read(reader, 4)),
-                        "conflict" => new LedgerWriteResult(
-                            LedgerWriteKind.Conflict,
-                            null,
-                            LedgerWriteResult.ResourceFromConstraint(reader.IsDBNull(2) ? null : reader.GetString(2)),
-                            reader.IsDBNull(3) ? null : reader.GetGuid(3)),
-                        _ => throw new InvalidOperationException($"Unknown ledger outcome '{outcome}'."),
+                        "conflict" => ConflictAt(reader, 2, null),
+                        _ => throw UnknownOutcome(outcome),
                     });
                 }
 
@@ -288,14 +284,22 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
             "notfound" => new LedgerWriteResult(LedgerWriteKind.NotFound, null),
             "stale" => new LedgerWriteResult(LedgerWriteKind.StaleVersion, record),
             "invalid" => new LedgerWriteResult(LedgerWriteKind.InvalidTransition, record),
-            "conflict" => new LedgerWriteResult(
-                LedgerWriteKind.Conflict,
-                record,
-                LedgerWriteResult.ResourceFromConstraint(reader.IsDBNull(1) ? null : reader.GetString(1)),
-                reader.IsDBNull(2) ? null : reader.GetGuid(2)),
-            _ => throw new InvalidOperationException($"Unknown ledger outcome '{outcome}'."),
+            "conflict" => ConflictAt(reader, 1, record),
+            _ => throw UnknownOutcome(outcome),
         };
     }
+
+    /// <summary>
+    /// A ledger function's conflict row: the violated constraint's name at <paramref name="ordinal"/>, the overlapping
+    /// row's id in the column after it.
+    /// </summary>
+    private static LedgerWriteResult ConflictAt(NpgsqlDataReader reader, int ordinal, AppointmentRecord? record) => new(
+        LedgerWriteKind.Conflict,
+        record,
+        LedgerWriteResult.ResourceFromConstraint(reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal)),
+        reader.IsDBNull(ordinal + 1) ? null : reader.GetGuid(ordinal + 1));
+
+    private static InvalidOperationException UnknownOutcome(string outcome) => new($"Unknown ledger outcome '{outcome}'.");
 
     /// <summary>Cancels every expired hold ('hold-expired'); returns how many. For a periodic sweeper.</summary>
     public async Task<int> ExpireHoldsAsync(Instant now, CancellationToken ct = default)
