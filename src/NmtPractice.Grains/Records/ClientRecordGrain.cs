@@ -54,14 +54,10 @@ public sealed class ClientRecordGrain(ClientRecordStore store, AppointmentLedger
     async Task<Result<Consent>> IClientRecordGrain.RecordConsent(string kind)
     {
         const string action = "consent.record";
-        var (caller, level, refusal) = await Open(action, RecordAccessLevel.Summary);
+        var (caller, refusal) = await OpenConsents(action, "record consents", null);
         if (refusal is not null)
         {
             return refusal;
-        }
-        if (!RecordAccess.MayChangeConsents(caller, level))
-        {
-            return await Refuse(action, NotAllowed("record consents"), "consent", null);
         }
         if (ClinicalRules.CheckConsentKind(kind) is { } invalid)
         {
@@ -75,14 +71,10 @@ public sealed class ClientRecordGrain(ClientRecordStore store, AppointmentLedger
     async Task<Result<Consent>> IClientRecordGrain.WithdrawConsent(Guid consentId)
     {
         const string action = "consent.withdraw";
-        var (caller, level, refusal) = await Open(action, RecordAccessLevel.Summary);
+        var (caller, refusal) = await OpenConsents(action, "withdraw consents", consentId.ToString());
         if (refusal is not null)
         {
             return refusal;
-        }
-        if (!RecordAccess.MayChangeConsents(caller, level))
-        {
-            return await Refuse(action, NotAllowed("withdraw consents"), "consent", consentId.ToString());
         }
         var now = clock.GetCurrentInstant();
         var consents = await store.ListConsentsAsync(ClientId);
@@ -271,6 +263,17 @@ public sealed class ClientRecordGrain(ClientRecordStore store, AppointmentLedger
         }
         var result = await store.EraseAsync(ClientId, $"erased-{Guid.NewGuid():N}", now, Entry(action, "client", ClientId, null, null, AuditOutcomes.Ok));
         return Result<ErasureReport>.Ok(new ErasureReport(ClientId, result.Notes, result.Consents, result.Intake, result.Appointments));
+    }
+
+    /// <summary>The caller, or the refusal (audited) unless they may <paramref name="what"/> (change consents) of this client.</summary>
+    private async Task<(Caller? Caller, Refusal? Refusal)> OpenConsents(string action, string what, string? consentId)
+    {
+        var (caller, level, refusal) = await Open(action, RecordAccessLevel.Summary);
+        if (refusal is null && !RecordAccess.MayChangeConsents(caller, level))
+        {
+            refusal = await Refuse(action, NotAllowed(what), "consent", consentId);
+        }
+        return (caller, refusal);
     }
 
     /// <summary>
