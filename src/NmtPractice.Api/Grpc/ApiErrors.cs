@@ -93,31 +93,13 @@ public static class ApiErrors
     }
 
     /// <summary>UNAVAILABLE: the cluster or the database cannot be reached now; retrying later may succeed.</summary>
-    public static RpcException Unavailable(string message) =>
-        new RpcStatus
-        {
-            Code = (int)Code.Unavailable,
-            Message = message,
-            Details = { Any.Pack(new ErrorInfo { Reason = "UNAVAILABLE", Domain = Domain }) },
-        }.ToRpcException();
+    public static RpcException Unavailable(string message) => WithReason(Code.Unavailable, "UNAVAILABLE", message);
 
     /// <summary>UNAUTHENTICATED: no bearer token, or one that is not valid; <paramref name="reason"/> is a stable code such as TOKEN_EXPIRED.</summary>
-    public static RpcException Unauthenticated(string reason, string message) =>
-        new RpcStatus
-        {
-            Code = (int)Code.Unauthenticated,
-            Message = message,
-            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
-        }.ToRpcException();
+    public static RpcException Unauthenticated(string reason, string message) => WithReason(Code.Unauthenticated, reason, message);
 
     /// <summary>PERMISSION_DENIED: the caller is known but may not do this; <paramref name="reason"/> is ROLE_NOT_ALLOWED, OUT_OF_SCOPE or NO_POLICY.</summary>
-    public static RpcException PermissionDenied(string reason, string message) =>
-        new RpcStatus
-        {
-            Code = (int)Code.PermissionDenied,
-            Message = message,
-            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
-        }.ToRpcException();
+    public static RpcException PermissionDenied(string reason, string message) => WithReason(Code.PermissionDenied, reason, message);
 
     /// <summary>INTERNAL without details of the cause; <paramref name="traceId"/> lets an operator find the logged exception.</summary>
     public static RpcException Internal(string traceId) =>
@@ -126,5 +108,13 @@ public static class ApiErrors
             Code = (int)Code.Internal,
             Message = $"An internal error occurred. Trace id: {traceId}.",
             Details = { Any.Pack(new ErrorInfo { Reason = "INTERNAL", Domain = Domain, Metadata = { ["trace_id"] = traceId } }) },
+        }.ToRpcException();
+
+    private static RpcException WithReason(Code code, string reason, string message) =>
+        new RpcStatus
+        {
+            Code = (int)code,
+            Message = message,
+            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
         }.ToRpcException();
 }
