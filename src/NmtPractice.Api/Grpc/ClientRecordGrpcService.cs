@@ -27,65 +27,48 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains) : ClientRecord
         return response;
     }
 
-    public override async Task<Intake> UpdateIntake(UpdateIntakeRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId);
-        WireFormat.Count(request.Contraindications, "contraindications", Records.ClinicalRules.MaxListItems);
-        var update = new IntakeUpdate(
-            WireFormat.Text(request.HealthHistory, "health_history", Records.ClinicalRules.MaxHistoryLength),
-            request.Contraindications.Select(c => c.Trim()).ToList(),
-            Optional(request.ContraindicationNotes, "contraindication_notes"),
-            Optional(request.Medications, "medications"));
-        return MapIntake((await record.UpdateIntake(update)).OrThrow());
-    }
+    public override Task<Intake> UpdateIntake(UpdateIntakeRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClientId, record =>
+        {
+            WireFormat.Count(request.Contraindications, "contraindications", Records.ClinicalRules.MaxListItems);
+            var update = new IntakeUpdate(
+                WireFormat.Text(request.HealthHistory, "health_history", Records.ClinicalRules.MaxHistoryLength),
+                request.Contraindications.Select(c => c.Trim()).ToList(),
+                Optional(request.ContraindicationNotes, "contraindication_notes"),
+                Optional(request.Medications, "medications"));
+            return record.UpdateIntake(update);
+        }, MapIntake);
 
-    public override async Task<Consent> RecordConsent(RecordConsentRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId);
-        var kind = WireFormat.Id(request.Kind, "kind");
-        return MapConsent((await record.RecordConsent(kind)).OrThrow());
-    }
+    public override Task<Consent> RecordConsent(RecordConsentRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClientId, record => record.RecordConsent(WireFormat.Id(request.Kind, "kind")), MapConsent);
 
-    public override async Task<Consent> WithdrawConsent(WithdrawConsentRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId);
-        return MapConsent((await record.WithdrawConsent(Uuid(request.ConsentId, "consent_id"))).OrThrow());
-    }
+    public override Task<Consent> WithdrawConsent(WithdrawConsentRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClientId, record => record.WithdrawConsent(Uuid(request.ConsentId, "consent_id")), MapConsent);
 
-    public override async Task<SessionNote> CreateNote(CreateNoteRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId);
-        var appointmentId = Uuid(request.AppointmentId, "appointment_id");
-        return MapNote((await record.CreateNote(appointmentId, MapContent(request.Content))).OrThrow());
-    }
+    public override Task<SessionNote> CreateNote(CreateNoteRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClientId, record =>
+        {
+            var appointmentId = Uuid(request.AppointmentId, "appointment_id");
+            return record.CreateNote(appointmentId, MapContent(request.Content));
+        }, MapNote);
 
-    public override async Task<SessionNote> UpdateDraftNote(UpdateDraftNoteRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId);
-        var noteId = Uuid(request.NoteId, "note_id");
-        return MapNote((await record.UpdateDraft(noteId, MapContent(request.Content))).OrThrow());
-    }
+    public override Task<SessionNote> UpdateDraftNote(UpdateDraftNoteRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClientId, record =>
+        {
+            var noteId = Uuid(request.NoteId, "note_id");
+            return record.UpdateDraft(noteId, MapContent(request.Content));
+        }, MapNote);
 
-    public override async Task<SessionNote> SignNote(SignNoteRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId);
-        return MapNote((await record.SignNote(Uuid(request.NoteId, "note_id"))).OrThrow());
-    }
+    public override Task<SessionNote> SignNote(SignNoteRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClientId, record => record.SignNote(Uuid(request.NoteId, "note_id")), MapNote);
 
-    public override async Task<SessionNote> AmendNote(AmendNoteRequest request, ServerCallContext context)
-    {
-        WireFormat.RequestId(request.RequestId, required: false);
-        var record = Record(request.ClientId);
-        var noteId = Uuid(request.NoteId, "note_id");
-        var reason = WireFormat.RequiredText(request.Reason, "reason");
-        return MapNote((await record.AmendNote(noteId, MapContent(request.Content), reason)).OrThrow());
-    }
+    public override Task<SessionNote> AmendNote(AmendNoteRequest request, ServerCallContext context) =>
+        Change(request.RequestId, request.ClientId, record =>
+        {
+            var noteId = Uuid(request.NoteId, "note_id");
+            var reason = WireFormat.RequiredText(request.Reason, "reason");
+            return record.AmendNote(noteId, MapContent(request.Content), reason);
+        }, MapNote);
 
     public override async Task<SessionNote> GetNote(GetNoteRequest request, ServerCallContext context)
     {
@@ -150,6 +133,18 @@ public sealed class ClientRecordGrpcService(IGrainFactory grains) : ClientRecord
             IntakeDeleted = report.IntakeDeleted,
             AppointmentsAnonymised = report.AppointmentsAnonymised,
         };
+    }
+
+    /// <summary>
+    /// One change to a client's record: the request id and client id are checked first, then <paramref name="change"/>
+    /// checks its own fields and calls the grain; <paramref name="map"/> maps its answer.
+    /// </summary>
+    private async Task<TWire> Change<T, TWire>(
+        string requestId, string clientId, Func<IClientRecordGrain, Task<Result<T>>> change, Func<T, TWire> map)
+    {
+        WireFormat.RequestId(requestId, required: false);
+        var record = Record(clientId);
+        return map((await change(record)).OrThrow());
     }
 
     private IClientRecordGrain Record(string clientId)
