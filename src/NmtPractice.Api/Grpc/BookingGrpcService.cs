@@ -96,8 +96,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
         var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
         var date = WireFormat.Date(request.Date, "date");
         var pageSize = Paging.PageSize(request.PageSize);
-        var clinic = await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).Get()
-            ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
+        var clinic = await grains.ExistingClinic(clinicId);
         var (from, to) = DayBounds(date, date, clinic.Zone);
         var appointments = Visibility.Filter(await Appointments.ForClinic(clinicId, from, to));
         return MapPage(appointments, pageSize, request.PageToken);
@@ -117,8 +116,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
         var (first, last) = DateRange(request.FromDate, request.ToDate);
         var zone = request.TimeZone.Length == 0 ? DateTimeZone.Utc : TimeZones.Get(WireFormat.Zone(request.TimeZone, "time_zone"));
         var pageSize = Paging.PageSize(request.PageSize);
-        _ = await grains.GetGrain<ITherapistGrain>(GrainKeys.Therapist(therapistId)).Get()
-            ?? throw ApiErrors.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
+        _ = await grains.ExistingTherapist(therapistId);
         var (from, to) = DayBounds(first, last, zone);
         var appointments = Visibility.Filter(await Appointments.ForTherapist(therapistId, from, to));
         return MapPage(appointments, pageSize, request.PageToken);
@@ -134,8 +132,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
             ApiErrors.ThrowInvalid("start_before", "start_before is earlier than start_from.");
         }
         var pageSize = Paging.PageSize(request.PageSize);
-        _ = await grains.GetGrain<IClientGrain>(GrainKeys.Client(clientId)).Get()
-            ?? throw ApiErrors.NotFound("client_id", $"Client {clientId} does not exist.");
+        _ = await grains.ExistingClient(clientId);
         var appointments = Visibility.Filter(await Appointments.ForClient(clientId, from, to));
         return MapPage(appointments, pageSize, request.PageToken);
     }

@@ -22,7 +22,7 @@ public sealed class ClientGrpcService(IGrainFactory grains, ILogger<ClientGrpcSe
     public override async Task<V1.Client> GetClient(GetClientRequest request, ServerCallContext context)
     {
         var clientId = WireFormat.Id(request.ClientId, "client_id");
-        var client = await Client(clientId).Get() ?? throw ApiErrors.NotFound("client_id", $"Client {clientId} does not exist.");
+        var client = await grains.ExistingClient(clientId);
         await AuditReadsAsync("client.read", [clientId]);
         return MapClient(client);
     }

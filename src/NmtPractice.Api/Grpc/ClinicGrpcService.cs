@@ -34,7 +34,7 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
         var window = request.HasCancellationWindowMinutes
             ? WireFormat.Minutes(request.CancellationWindowMinutes, "cancellation_window_minutes", 0, MaxCancellationWindowMinutes)
             : (Duration?)null;
-        var current = await GetExisting(clinicId);
+        var current = await grains.ExistingClinic(clinicId);
         var updated = (await Clinic(clinicId).UpdateDetails(name ?? current.Name, address ?? current.Address, window ?? current.CancellationWindow)).OrThrow();
         return MapClinic(updated);
     }
@@ -42,7 +42,7 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
     public override async Task<V1.Clinic> GetClinic(GetClinicRequest request, ServerCallContext context)
     {
         var clinicId = WireFormat.Id(request.ClinicId, "clinic_id");
-        return MapClinic(await GetExisting(clinicId));
+        return MapClinic(await grains.ExistingClinic(clinicId));
     }
 
     public override async Task<ListClinicsResponse> ListClinics(ListClinicsRequest request, ServerCallContext context)
@@ -62,7 +62,7 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
         var roomId = WireFormat.Id(request.RoomId, "room_id");
         var name = WireFormat.RequiredText(request.Name, "name");
         var features = WireFormat.Tags(request.Features, "features");
-        var current = await GetExisting(clinicId);
+        var current = await grains.ExistingClinic(clinicId);
         var room = new DomainRoom(roomId, name, features, current.FindRoom(roomId)?.OutOfService ?? []);
         return MapClinic((await Clinic(clinicId).UpsertRoom(room)).OrThrow());
     }
@@ -109,9 +109,6 @@ public sealed class ClinicGrpcService(IGrainFactory grains, ILogger<ClinicGrpcSe
         var clinic = Clinic(WireFormat.Id(clinicId, "clinic_id"));
         return MapClinic((await change(clinic)).OrThrow());
     }
-
-    private async Task<DomainClinic> GetExisting(string clinicId) =>
-        await Clinic(clinicId).Get() ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
 
     private static DomainClinic MapClinic(CreateClinicRequest r)
     {

@@ -42,8 +42,7 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
     public override async Task<V1.Therapist> GetTherapist(GetTherapistRequest request, ServerCallContext context)
     {
         var therapistId = WireFormat.Id(request.TherapistId, "therapist_id");
-        var therapist = await Therapist(therapistId).Get() ?? throw ApiErrors.NotFound("therapist_id", $"Therapist {therapistId} does not exist.");
-        return MapTherapist(therapist);
+        return MapTherapist(await grains.ExistingTherapist(therapistId));
     }
 
     public override async Task<ListTherapistsResponse> ListTherapists(ListTherapistsRequest request, ServerCallContext context)
@@ -57,9 +56,8 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
         }
         else
         {
-            var clinic = grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId));
-            _ = await clinic.Get() ?? throw ApiErrors.NotFound("clinic_id", $"Clinic {clinicId} does not exist.");
-            ids = await clinic.RosteredTherapists();
+            _ = await grains.ExistingClinic(clinicId);
+            ids = await grains.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).RosteredTherapists();
         }
         var (therapists, next) = await Paging.FetchByKey(ids, pageSize, request.PageToken, id => Therapist(id).Get());
         var response = new ListTherapistsResponse { NextPageToken = next };
