@@ -1,7 +1,10 @@
 global using Grpc.Core;
 global using Microsoft.Extensions.Logging;
+global using NmtPractice.Api.Security;
+global using NmtPractice.Api.V1;
 global using NmtPractice.Domain;
 global using NmtPractice.Domain.Scheduling;
 global using NmtPractice.Domain.Time;
 global using NodaTime;
 global using Orleans;
+global using System.Globalization;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using NmtPractice.Api.Grpc;
-using NmtPractice.Api.Security;
 
 namespace NmtPractice.Api;
 

@@ -1,8 +1,6 @@
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using NmtPractice.Cli.Commands;
-using NmtPractice.Cli.Output;
-using NmtPractice.Cli.Parsing;
 
 namespace NmtPractice.Cli;
 

@@ -1,7 +1,5 @@
 using Google.Protobuf;
 using Grpc.Net.Client;
-using NmtPractice.Cli.Output;
-using NmtPractice.Cli.Parsing;
 
 namespace NmtPractice.Cli;
 

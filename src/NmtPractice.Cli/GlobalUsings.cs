@@ -1,7 +1,10 @@
-global using System.CommandLine;
-global using System.Globalization;
 global using Google.Protobuf.WellKnownTypes;
 global using Grpc.Core;
 global using NmtPractice.Api.V1;
+global using NmtPractice.Cli.Output;
+global using NmtPractice.Cli.Parsing;
 global using NodaTime;
+global using NodaTime.Text;
 global using Spectre.Console;
+global using System.CommandLine;
+global using System.Globalization;

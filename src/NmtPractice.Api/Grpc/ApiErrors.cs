@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Any = Google.Protobuf.WellKnownTypes.Any;
 using Google.Rpc;
-using NmtPractice.Api.V1;
 using RpcStatus = Google.Rpc.Status;
 
 namespace NmtPractice.Api.Grpc;

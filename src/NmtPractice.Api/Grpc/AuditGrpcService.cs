@@ -1,7 +1,3 @@
-using System.Globalization;
-using NmtPractice.Api.Security;
-using NmtPractice.Api.V1;
-
 namespace NmtPractice.Api.Grpc;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using NmtPractice.Api.Security;
-using NmtPractice.Api.V1;
 using NmtPractice.Domain.Appointments;
 using DomainRescheduleRequest = NmtPractice.Grains.Abstractions.Booking.RescheduleRequest;
 using DomainStatus = NmtPractice.Domain.Appointments.AppointmentStatus;

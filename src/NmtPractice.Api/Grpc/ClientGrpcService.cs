@@ -1,4 +1,3 @@
-using NmtPractice.Api.V1;
 using DomainClient = NmtPractice.Domain.Clients.Client;
 
 namespace NmtPractice.Api.Grpc;

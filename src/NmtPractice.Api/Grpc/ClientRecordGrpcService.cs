@@ -1,5 +1,3 @@
-using NmtPractice.Api.Security;
-using NmtPractice.Api.V1;
 using Records = NmtPractice.Domain.Records;
 
 namespace NmtPractice.Api.Grpc;

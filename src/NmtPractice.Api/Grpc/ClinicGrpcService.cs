@@ -1,4 +1,3 @@
-using NmtPractice.Api.V1;
 using DomainClinic = NmtPractice.Domain.Clinics.Clinic;
 using DomainClosure = NmtPractice.Domain.Clinics.Closure;
 using DomainRoom = NmtPractice.Domain.Clinics.Room;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using NmtPractice.Api.V1;
 using ClinicSummary = NmtPractice.Api.V1.ClinicSummary;
 using HeatmapCell = NmtPractice.Api.V1.HeatmapCell;
 using RoomUtilisationRow = NmtPractice.Api.V1.RoomUtilisationRow;

@@ -1,5 +1,4 @@
 using System.Text;
-using NmtPractice.Api.V1;
 using NmtPractice.Domain.Reports;
 using DomainBucket = NmtPractice.Domain.Reports.ReportBucket;
 using DomainHeatmap = NmtPractice.Grains.Abstractions.Reports.OccupancyHeatmap;

@@ -1,4 +1,3 @@
-using NmtPractice.Api.V1;
 using DomainCoverItemStatus = NmtPractice.Grains.Abstractions.Cover.CoverItemStatus;
 using WireCoverItemStatus = NmtPractice.Api.V1.CoverItemStatus;
 

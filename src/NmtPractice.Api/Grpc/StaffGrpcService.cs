@@ -1,4 +1,3 @@
-using NmtPractice.Api.V1;
 using DomainException = NmtPractice.Domain.Staff.RosterException;
 using DomainExceptionKind = NmtPractice.Domain.Staff.RosterExceptionKind;
 using DomainQualification = NmtPractice.Domain.Staff.Qualification;

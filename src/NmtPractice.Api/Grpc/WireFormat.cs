@@ -1,6 +1,4 @@
-using System.Globalization;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
-using NmtPractice.Api.V1;
 using NodaTime.Text;
 
 namespace NmtPractice.Api.Grpc;

@@ -1,4 +1,3 @@
-using NmtPractice.Api.V1;
 using RescheduleRequest = NmtPractice.Api.V1.RescheduleRequest;
 
 namespace NmtPractice.Api.Security;

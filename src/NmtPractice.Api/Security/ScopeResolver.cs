@@ -38,7 +38,7 @@ public sealed class ScopeResolver(IGrainFactory grains)
             return false;
         }
         var appointments = await AllOfClientAsync(clientId, ct);
-        return appointments.Any(a => a.TherapistId == therapistId && a.Status != AppointmentStatus.Cancelled);
+        return appointments.Any(a => a.TherapistId == therapistId && a.Status != NmtPractice.Domain.Appointments.AppointmentStatus.Cancelled);
     }
 
     /// <summary>True when the client has an appointment (any status) at one of the caller's clinics.</summary>

@@ -1,6 +1,3 @@
-using NmtPractice.Cli.Output;
-using NmtPractice.Cli.Parsing;
-
 namespace NmtPractice.Cli.Commands;
 
 /// <summary>BookingService, front-desk verbs: `availability`, `book`, `hold`, `confirm`, `reschedule`, `cancel`, `checkin`, `complete`, `noshow`, `appointment`.</summary>

@@ -1,6 +1,3 @@
-using NmtPractice.Cli.Output;
-using NmtPractice.Cli.Parsing;
-
 namespace NmtPractice.Cli.Commands;
 
 /// <summary>ClientService: `clients register|get|update|search`.</summary>

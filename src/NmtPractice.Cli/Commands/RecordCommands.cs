@@ -1,6 +1,3 @@
-using NmtPractice.Cli.Output;
-using NmtPractice.Cli.Parsing;
-
 namespace NmtPractice.Cli.Commands;
 
 /// <summary>ClientRecordService and AuditService: `records ...` (intake, consents, notes, progress, erase) and `audit`.</summary>

@@ -1,6 +1,4 @@
 using System.Text;
-using NmtPractice.Cli.Output;
-using NmtPractice.Cli.Parsing;
 
 namespace NmtPractice.Cli.Commands;
 

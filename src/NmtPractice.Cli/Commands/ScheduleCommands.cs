@@ -1,6 +1,3 @@
-using NmtPractice.Cli.Output;
-using NmtPractice.Cli.Parsing;
-
 namespace NmtPractice.Cli.Commands;
 
 /// <summary>BookingService listings: `day` (a clinic's day by room), `therapist-week`, `client-appointments`.</summary>

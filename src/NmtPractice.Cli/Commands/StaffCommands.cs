@@ -1,6 +1,3 @@
-using NmtPractice.Cli.Output;
-using NmtPractice.Cli.Parsing;
-
 namespace NmtPractice.Cli.Commands;
 
 /// <summary>StaffService: `therapists` (qualifications, rosters, leave and other exceptions) and `travel`.</summary>

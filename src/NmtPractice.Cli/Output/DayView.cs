@@ -1,5 +1,3 @@
-using NodaTime.Text;
-
 namespace NmtPractice.Cli.Output;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using NodaTime.Text;
-
 namespace NmtPractice.Cli.Output;
 
 /// <summary>One room's share of a clinic day: treatment minutes of its live appointments over the clinic's open minutes.</summary>

@@ -1,5 +1,3 @@
-using NodaTime.Text;
-
 namespace NmtPractice.Cli.Output;
 
 /// <summary>How instants are shown to a person: on the clinic's wall clock, with the zone named nearby.</summary>

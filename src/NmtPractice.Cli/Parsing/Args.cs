@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using NodaTime.Text;
 using NodaTime.TimeZones;
 
 namespace NmtPractice.Cli.Parsing;

@@ -1,6 +1,5 @@
 using NmtPractice.Grains.Calendars;
 using NmtPractice.Grains.Records;
-using NmtPractice.Persistence;
 
 namespace NmtPractice.Grains.Booking;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using NmtPractice.Grains.Calendars;
 using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Grains.Records;
-using NmtPractice.Persistence;
 
 namespace NmtPractice.Grains.Booking;
 

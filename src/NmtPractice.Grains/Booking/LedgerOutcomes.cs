@@ -1,5 +1,3 @@
-using NmtPractice.Persistence;
-
 namespace NmtPractice.Grains.Booking;
 
 /// <summary>Turns what the ledger said into the refusal a caller reads.</summary>

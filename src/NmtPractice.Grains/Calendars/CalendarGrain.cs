@@ -1,5 +1,3 @@
-using NmtPractice.Persistence;
-
 namespace NmtPractice.Grains.Calendars;
 
 public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) : Grain

@@ -1,5 +1,3 @@
-using NmtPractice.Persistence;
-
 namespace NmtPractice.Grains.Calendars;
 
 /// <summary>A client's calendar (all clinics, from yesterday on): the single writer of their bookings.</summary>

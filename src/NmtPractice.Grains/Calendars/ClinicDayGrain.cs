@@ -1,5 +1,3 @@
-using NmtPractice.Persistence;
-
 namespace NmtPractice.Grains.Calendars;
 
 /// <summary>All rooms of one clinic on one clinic-local day; allocates rooms and is the single writer of their bookings.</summary>

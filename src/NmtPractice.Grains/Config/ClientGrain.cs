@@ -1,6 +1,4 @@
 using NmtPractice.Grains.Records;
-using NmtPractice.Persistence;
-using NmtPractice.Persistence.Records;
 
 namespace NmtPractice.Grains.Config;
 

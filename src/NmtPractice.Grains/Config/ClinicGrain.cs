@@ -1,5 +1,3 @@
-using NmtPractice.Persistence.Reports;
-
 namespace NmtPractice.Grains.Config;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using NmtPractice.Persistence;
-
 namespace NmtPractice.Grains.Config;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using NmtPractice.Persistence;
 
 namespace NmtPractice.Grains.Cover;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using NmtPractice.Persistence;
 
 namespace NmtPractice.Grains.Infrastructure;
 

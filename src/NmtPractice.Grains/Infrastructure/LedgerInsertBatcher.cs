@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using NmtPractice.Persistence;
 
 namespace NmtPractice.Grains.Infrastructure;
 

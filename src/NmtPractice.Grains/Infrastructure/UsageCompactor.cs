@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using NmtPractice.Persistence.Reports;
 
 namespace NmtPractice.Grains.Infrastructure;
 

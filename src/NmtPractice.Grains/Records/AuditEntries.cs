@@ -1,5 +1,4 @@
 using System.Text.Json;
-using NmtPractice.Persistence.Records;
 
 namespace NmtPractice.Grains.Records;
 

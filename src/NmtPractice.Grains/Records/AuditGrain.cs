@@ -1,5 +1,3 @@
-using NmtPractice.Persistence.Records;
-
 namespace NmtPractice.Grains.Records;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using NmtPractice.Persistence.Records;
 
 namespace NmtPractice.Grains.Records;
 

@@ -1,6 +1,3 @@
-using NmtPractice.Persistence;
-using NmtPractice.Persistence.Records;
-
 namespace NmtPractice.Grains.Records;
 
 /// <summary>

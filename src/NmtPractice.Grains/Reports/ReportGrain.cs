@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using NmtPractice.Persistence.Reports;
 
 namespace NmtPractice.Grains.Reports;
 

@@ -1,5 +1,3 @@
-using NmtPractice.Persistence;
-
 namespace NmtPractice.Grains.Views;
 
 /// <summary>Appointment listings straight from the appointments ledger (the read model).</summary>

@@ -1,5 +1,3 @@
-using NmtPractice.Persistence;
-
 namespace NmtPractice.Grains.Views;
 
 /// <summary>Client search over the client directory (the search projection written by the client grains).</summary>
