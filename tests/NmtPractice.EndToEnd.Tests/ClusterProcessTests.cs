@@ -248,7 +248,7 @@ public sealed class ProcessCluster(ITestOutputHelper output, byte[] signingKey) 
     }
 
     /// <summary>The server built next to this test assembly's configuration (Debug or Release).</summary>
-    private static string ServerDll()
+    internal static string ServerDll()
     {
         var baseDir = AppContext.BaseDirectory;
         var configuration = new DirectoryInfo(baseDir).Parent!.Name; // .../bin/<Configuration>/net10.0/
@@ -263,7 +263,7 @@ public sealed class ProcessCluster(ITestOutputHelper output, byte[] signingKey) 
         return dll;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
