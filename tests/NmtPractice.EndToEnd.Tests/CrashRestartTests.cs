@@ -16,10 +16,17 @@ public sealed class CrashRestartTests(ApiServerFixture api, ITestOutputHelper ou
 {
     /// <summary>
     /// The bound. A restart does: start the .NET process, stop the PostgreSQL the killed server left running,
-    /// start it again (crash recovery), check the migrations, start the silo and Kestrel. That takes 4-7 s on a quiet
-    /// 2-core machine; waiting for the dead silo took 70-100 s, so 15 s tells the two apart with room for a loaded CI.
+    /// start it again (crash recovery), check the migrations, start the silo and Kestrel, serve a first call. That took
+    /// 6.6-7 s on a quiet 2-core machine and 10-12 s with other tests running; waiting for the dead silo took 70-100 s.
     /// </summary>
     private static readonly TimeSpan RestartBound = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// 15 s, or twice the first start on a machine so loaded that the first start (which does at least as much work as
+    /// a restart) took longer than 7.5 s: a restart that waits for its dead predecessor (60 s and more) still fails.
+    /// The log checks below show the mechanism independently of timing.
+    /// </summary>
+    private static TimeSpan Bound(TimeSpan firstStart) => RestartBound > 2 * firstStart ? RestartBound : 2 * firstStart;
 
     /// <summary>How long to keep trying before giving up, so that a failure reports the real restart time.</summary>
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(120);
@@ -53,8 +60,10 @@ public sealed class CrashRestartTests(ApiServerFixture api, ITestOutputHelper ou
             var readBack = await bookings.GetAppointmentAsync(
                 new GetAppointmentRequest { AppointmentId = booked.AppointmentId }, deadline: DateTime.UtcNow.AddSeconds(30));
             Assert.Equal(booked, readBack);
-            Assert.True(restart < RestartBound, $"the restarted server answered only after {restart.TotalSeconds:F1} s (bound {RestartBound.TotalSeconds} s)");
+            Assert.True(restart < Bound(firstStart), $"the restarted server answered only after {restart.TotalSeconds:F1} s (bound {Bound(firstStart).TotalSeconds:F1} s)");
             Assert.Contains(second.Log, line => line.Contains("Cleared 1 stale silo(s)", StringComparison.Ordinal));
+            // Orleans' error when a joining silo cannot reach a silo the table lists as alive: the wait this test is about.
+            Assert.DoesNotContain(second.Log, line => line.Contains("Failed to get ping responses", StringComparison.Ordinal));
             Assert.DoesNotContain(first.Log, line => line.Contains("stale silo", StringComparison.Ordinal));
         }
         finally
@@ -92,14 +101,15 @@ public sealed class CrashRestartTests(ApiServerFixture api, ITestOutputHelper ou
 
         var clock = Stopwatch.StartNew();
         var first = cluster.Start("silo-1", connectionString, clusterId, "silo+gateway", url, siloPort, gatewayPort, fastFailureDetection: false);
-        output.WriteLine($"first start: answering after {(await AnsweringAsync(first, clock)).TotalSeconds:F1} s");
+        var firstStart = await AnsweringAsync(first, clock);
+        output.WriteLine($"first start: answering after {firstStart.TotalSeconds:F1} s");
         first.Kill();
 
         clock.Restart();
         var second = cluster.Start("silo-2", connectionString, clusterId, "silo+gateway", url, siloPort, gatewayPort, fastFailureDetection: false);
         var restart = await AnsweringAsync(second, clock);
         output.WriteLine($"cluster silo restart after SIGKILL: answering {restart.TotalSeconds:F1} s after the process started");
-        Assert.True(restart < RestartBound, $"the restarted silo answered only after {restart.TotalSeconds:F1} s (bound {RestartBound.TotalSeconds} s)");
+        Assert.True(restart < Bound(firstStart), $"the restarted silo answered only after {restart.TotalSeconds:F1} s (bound {Bound(firstStart).TotalSeconds:F1} s)");
 
         // Both generations are in the table on the same endpoint: the old one dead, the new one active.
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
