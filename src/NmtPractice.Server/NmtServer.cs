@@ -80,6 +80,10 @@ public sealed class NmtServer : IAsyncDisposable
             {
                 await MigrateAsync(connectionString, bootLoggers.CreateLogger("NmtPractice.Migrations"), ct);
             }
+            if (embedded is not null)
+            {
+                await ClearPredecessorsAsync(connectionString, options.ClusterId, logger, ct);
+            }
 
             Configure(builder, options, connectionString, embedded is not null);
             var app = builder.Build();
@@ -214,6 +218,27 @@ public sealed class NmtServer : IAsyncDisposable
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await Migrator.ApplyAsync(dataSource, logger, ct);
+    }
+
+    /// <summary>
+    /// Embedded mode: this server has just started its private PostgreSQL (stopping any left-over one), so no other
+    /// silo can be alive on it. Silos of an earlier run that did not stop cleanly are still marked alive in the
+    /// membership table; declaring them dead now spares the new silo waiting for them to be voted out.
+    /// </summary>
+    private static async Task ClearPredecessorsAsync(string connectionString, string clusterId, ILogger logger, CancellationToken ct)
+    {
+        var cleared = await SoleSiloMembership.DeclarePredecessorsDeadAsync(connectionString, clusterId, ct);
+        if (cleared > 0)
+        {
+            logger.LogWarning(
+                "Cleared {Count} stale silo(s) from the membership of cluster {ClusterId}: an earlier run did not stop cleanly; they are declared dead (the embedded server is its cluster's only silo)",
+                cleared,
+                clusterId);
+        }
+        else
+        {
+            logger.LogDebug("No stale silos in the membership of cluster {ClusterId}", clusterId);
+        }
     }
 
     private static void Configure(WebApplicationBuilder builder, NmtOptions options, string connectionString, bool embedded)

@@ -154,9 +154,14 @@ public sealed class ProcessCluster(ITestOutputHelper output, byte[] signingKey) 
         }
     }
 
-    public ServerProcess Start(string name, string connectionString, string clusterId, string role)
+    /// <summary>
+    /// Starts a server process; free ports unless given. <paramref name="fastFailureDetection"/> tightens Orleans'
+    /// failure detection so that a killed silo is declared dead within seconds; without it Orleans' defaults apply.
+    /// </summary>
+    public ServerProcess Start(string name, string connectionString, string clusterId, string role,
+        string? url = null, int? siloPort = null, int? gatewayPort = null, bool fastFailureDetection = true)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        url ??= $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -168,18 +173,27 @@ public sealed class ProcessCluster(ITestOutputHelper output, byte[] signingKey) 
             ServerDll(), "--role", role, "--urls", url,
             "--ConnectionStrings:Nmt", connectionString,
             "--Nmt:ClusterId", clusterId,
-            "--Nmt:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--Nmt:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Nmt:SiloPort", (siloPort ?? FreePort()).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Nmt:GatewayPort", (gatewayPort ?? FreePort()).ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Nmt:MigrateOnStart", "false",
-            "--Orleans:Membership:ProbeTimeout", "00:00:01",
-            "--Orleans:Membership:NumMissedProbesLimit", "2",
-            "--Orleans:Membership:NumVotesForDeathDeclaration", "1",
             "--Orleans:Messaging:ResponseTimeout", "00:00:10",
             "--Logging:LogLevel:Default", "Warning",
             TestTokens.KeyArgument(signingKey),
         })
         {
             info.ArgumentList.Add(arg);
+        }
+        if (fastFailureDetection)
+        {
+            foreach (var arg in new[]
+            {
+                "--Orleans:Membership:ProbeTimeout", "00:00:01",
+                "--Orleans:Membership:NumMissedProbesLimit", "2",
+                "--Orleans:Membership:NumVotesForDeathDeclaration", "1",
+            })
+            {
+                info.ArgumentList.Add(arg);
+            }
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");
         process.OutputDataReceived += (_, e) => Log(name, e.Data);
@@ -248,7 +262,7 @@ public sealed class ProcessCluster(ITestOutputHelper output, byte[] signingKey) 
     }
 
     /// <summary>The server built next to this test assembly's configuration (Debug or Release).</summary>
-    private static string ServerDll()
+    internal static string ServerDll()
     {
         var baseDir = AppContext.BaseDirectory;
         var configuration = new DirectoryInfo(baseDir).Parent!.Name; // .../bin/<Configuration>/net10.0/
@@ -263,7 +277,7 @@ public sealed class ProcessCluster(ITestOutputHelper output, byte[] signingKey) 
         return dll;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -93,9 +93,9 @@ public sealed class RestartTests
     }
 
     /// <summary>A chain-admin token signed with the key the embedded server keeps in its data directory.</summary>
-    private static string AdminToken(string dataDirectory) => TestTokens.Mint(SigningKeyFile.Read(SigningKeyFile.PathIn(dataDirectory)), NmtRoles.ChainAdmin);
+    internal static string AdminToken(string dataDirectory) => TestTokens.Mint(SigningKeyFile.Read(SigningKeyFile.PathIn(dataDirectory)), NmtRoles.ChainAdmin);
 
-    private static async Task<Appointment> SetUpAndBookAsync(CallInvoker channel)
+    internal static async Task<Appointment> SetUpAndBookAsync(CallInvoker channel)
     {
         // A bare sample chain in New York, open and rostered round the clock, created without request ids.
         var clinic = SampleChain.Clinic(ClinicId, name: "Restart", zone: SampleChain.NewYork, address: "",
