@@ -49,6 +49,7 @@ public static class Migrator
 
         var migrations = LoadEmbedded();
         await using var conn = await ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await EnsureSupportedServerAsync(conn, ct).ConfigureAwait(false);
         var applied = 0;
         foreach (var migration in migrations)
         {
@@ -101,5 +102,21 @@ public static class Migrator
         }
 
         logger.LogInformation("Migrations: {Applied} applied, {Total} known", applied, migrations.Count);
+    }
+
+    /// <summary>
+    /// Refuses a server older than <see cref="PostgresVersion.MinimumMajor"/> before anything is applied, with an
+    /// error naming its version (rather than a syntax error half-way through the migrations).
+    /// </summary>
+    public static async Task EnsureSupportedServerAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT current_setting('server_version_num')::int, current_setting('server_version')", conn);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        var versionNum = reader.GetInt32(0);
+        var version = reader.GetString(1);
+        PostgresVersion.EnsureSupported(versionNum, version, $"The database server at {conn.Host}:{conn.Port}");
     }
 }

@@ -16,7 +16,7 @@ public sealed class NmtOptions
     /// <summary><c>silo+gateway</c> (default), <c>silo</c> (no API), or <c>gateway</c> (API over an external Orleans client).</summary>
     public string Role { get; set; } = ServerRole.SiloAndGateway;
 
-    /// <summary>Embedded mode only: where the private PostgreSQL keeps its data (relative to the working directory).</summary>
+    /// <summary>Embedded mode only: where the private PostgreSQL keeps its data (relative to the current directory).</summary>
     public string DataDirectory { get; set; } = "./.data/nmt";
 
     /// <summary>Embedded mode only: the private PostgreSQL's port on 127.0.0.1 (0: a free one).</summary>
@@ -49,6 +49,14 @@ public sealed class NmtOptions
     /// <summary>Bearer-token validation (<c>Nmt:Auth</c>); see docs/security.md.</summary>
     public AuthOptions Auth { get; set; } = new();
 
-    /// <summary>The data directory as an absolute path (relative paths are read from the working directory).</summary>
-    public string FullDataDirectory => Path.GetFullPath(DataDirectory, Environment.CurrentDirectory);
+    /// <summary>
+    /// The data directory as an absolute path: a relative one is read from the process's current directory (where the
+    /// operator started it, also under <c>dotnet run --project</c>; not the content root or the executable's folder),
+    /// which is where <c>nmt login</c> looks for the key by default.
+    /// </summary>
+    public string FullDataDirectory => ResolveDataDirectory(DataDirectory, Environment.CurrentDirectory);
+
+    /// <summary><paramref name="dataDirectory"/> as an absolute path, a relative one taken from <paramref name="currentDirectory"/>.</summary>
+    public static string ResolveDataDirectory(string dataDirectory, string currentDirectory) =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(dataDirectory) ? "./.data/nmt" : dataDirectory, currentDirectory);
 }

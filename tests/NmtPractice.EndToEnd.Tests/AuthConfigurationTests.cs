@@ -1,4 +1,7 @@
+using Grpc.Core;
+using Grpc.Net.Client;
 using NmtPractice.Server;
+using NmtPractice.Tokens;
 
 namespace NmtPractice.EndToEnd.Tests;
 
@@ -34,5 +37,47 @@ public sealed class AuthConfigurationTests
         string[] args = setting.Contains("Authority", StringComparison.Ordinal) ? [.. Cluster, key, setting] : [.. Cluster, setting];
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => NmtServer.StartAsync(args));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A key given as a file (a mounted secret: the way the docs, compose and Kubernetes pass it, never on a command
+    /// line) is the key: tokens it signed pass, tokens of another key do not, and the embedded server creates no key
+    /// of its own.
+    /// </summary>
+    [Fact]
+    public async Task A_signing_key_file_is_read_and_its_key_validates_tokens()
+    {
+        var dir = Directory.CreateTempSubdirectory("nmt-keyfile-").FullName;
+        try
+        {
+            var key = TestTokens.NewKey();
+            var keyFile = Path.Combine(dir, "nmt-signing-key");
+            SigningKeyFile.WritePrivate(keyFile, Convert.ToBase64String(key) + "\n");
+            var dataDirectory = Path.Combine(dir, "data");
+            await using var server = await NmtServer.StartAsync(
+            [
+                "--data-dir", dataDirectory, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
+                "--Nmt:Auth:SigningKeyFile=" + keyFile,
+            ]);
+            using var raw = GrpcChannel.ForAddress(server.Urls[0]);
+
+            var signed = new ClinicService.ClinicServiceClient(raw.WithToken(TestTokens.Admin(key)));
+            Assert.NotNull(await signed.ListClinicsAsync(new ListClinicsRequest()));
+
+            var other = new ClinicService.ClinicServiceClient(raw.WithToken(TestTokens.Admin(TestTokens.NewKey())));
+            var e = await Assert.ThrowsAsync<RpcException>(() => other.ListClinicsAsync(new ListClinicsRequest()).ResponseAsync);
+            Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+            Assert.False(File.Exists(SigningKeyFile.PathIn(dataDirectory)));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 }

@@ -76,8 +76,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             throw new ArgumentException("DatabaseName is required.", nameof(options));
         }
 
-        var binaries = PostgresBinaries.Find(options.BinarySearchDirectories);
-        logger.LogDebug("Using PostgreSQL binaries in {BinDirectory}", binaries.Directory);
+        var binaries = PostgresBinaries.Find(options.BinarySearchDirectories, PostgresBinaries.DataDirectoryMajor(options.DataDirectory));
+        logger.LogDebug("Using PostgreSQL {Version} binaries in {BinDirectory}", binaries.Version, binaries.Directory);
 
         string? runAs = null;
         if (IsRoot())
