@@ -73,7 +73,7 @@ public sealed record PostgresBinaries(string InitDb, string PgCtl, string Postgr
             ? $"the data directory was initialised by PostgreSQL {major.ToString(CultureInfo.InvariantCulture)} and needs that version's binaries " +
               "(install them, or upgrade the data directory with pg_upgrade)"
             : $"NmtPractice needs PostgreSQL {PostgresVersion.MinimumMajor.ToString(CultureInfo.InvariantCulture)} or later " +
-              "(install a newer PostgreSQL server package, e.g. from apt.postgresql.org, or point the server at one with a connection string)";
+              "(install a newer PostgreSQL server package, e.g. from the PostgreSQL project's own repository, or point the server at one with a connection string)";
         throw new UnsupportedPostgresVersionException($"No usable PostgreSQL server binaries: found {listed}; {why}.");
     }
 
