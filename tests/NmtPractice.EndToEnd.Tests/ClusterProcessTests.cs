@@ -47,6 +47,10 @@ public sealed class ClusterProcessTests(ApiServerFixture api, ITestOutputHelper 
         var acknowledged = new ConcurrentBag<Appointment>();
         var attempts = 0;
         var errors = 0;
+        var gaveUp = 0;
+        // What a client sees while a silo dies: UNAVAILABLE (the grain's silo is gone or the call timed out inside the
+        // cluster), or its own deadline passing. Any other status is a fault the retry loop must not hide.
+        var unexpected = new ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         var firstDay = chain.Date(30);
         async Task Caller(int caller)
@@ -65,36 +69,56 @@ public sealed class ClusterProcessTests(ApiServerFixture api, ITestOutputHelper 
                     Start = ApiChain.At(firstDay.PlusDays(random.Next(14)), 8 + random.Next(10), 15 * random.Next(4)),
                 };
                 // A front end retries with the same request id until it gets an answer.
-                for (var attempt = 0; attempt < 6; attempt++)
+                var answered = false;
+                for (var attempt = 0; attempt < 6 && !answered; attempt++)
                 {
                     try
                     {
                         acknowledged.Add(await endpoint.Bookings.BookAsync(request, deadline: DateTime.UtcNow.AddSeconds(20)));
-                        break;
+                        answered = true;
                     }
                     catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition)
                     {
-                        break;
+                        answered = true;
                     }
-                    catch (RpcException)
+                    catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
                     {
                         Interlocked.Increment(ref errors);
                         await Task.Delay(500);
                     }
+                    catch (RpcException e)
+                    {
+                        unexpected.Enqueue($"{request.RequestId}: {e.StatusCode} {e.Status.Detail}");
+                        answered = true;
+                    }
+                }
+                if (!answered)
+                {
+                    Interlocked.Increment(ref gaveUp);
                 }
             }
         }
 
         var callers = Enumerable.Range(0, 8).Select(c => Task.Run(() => Caller(c))).ToList();
+        // 150 bookings take a few seconds; the callers stop on their own after 40 s, so this wait is bounded by that.
         while (Volatile.Read(ref attempts) < 150)
         {
+            Assert.False(stop.IsCancellationRequested, $"only {attempts} attempts in 40 s, before the kill");
+            Assert.DoesNotContain(callers, c => c.IsFaulted);
             await Task.Delay(50);
         }
         var beforeKill = acknowledged.Count;
         siloB.Kill();
-        await Task.WhenAll(callers);
+        // Callers stop after 40 s; the last request may still retry 6 times with a 20 s deadline each: 3 minutes is a bound.
+        var all = Task.WhenAll(callers);
+        Assert.True(await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(3))) == all, "the callers did not finish within 3 minutes");
+        await all;
 
-        output.WriteLine($"attempts {attempts}, acknowledged {acknowledged.Count} ({beforeKill} before the kill), transient errors {errors}");
+        output.WriteLine($"attempts {attempts}, acknowledged {acknowledged.Count} ({beforeKill} before the kill), transient errors {errors}, gave up {gaveUp}");
+        Assert.True(unexpected.IsEmpty, $"{unexpected.Count} calls failed with a status other than UNAVAILABLE or DEADLINE_EXCEEDED:\n" + string.Join("\n", unexpected.Take(20)));
+        // Six tries over at least 3 s outlast the fast failure detection (a dead silo is voted out within a few seconds).
+        Assert.Equal(0, gaveUp);
+        Assert.True(errors < attempts, $"{errors} transient errors for {attempts} attempts: the cluster was unavailable, not just one silo");
         Assert.True(acknowledged.Count - beforeKill >= 20, $"only {acknowledged.Count - beforeKill} bookings acknowledged after the silo died");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var ledger = new AppointmentLedger(dataSource);

@@ -51,7 +51,11 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
         var storm = new Storm();
         var firstDay = GrainChain.FutureDate(60);
 
-        await storm.Run(chain, clinics, therapists, clients, attempts: 5000, callers: 32, seed: 7, firstDay, days: 5);
+        // 5000 attempts take about 20 s here; five minutes allows for a loaded CI machine and still ends a hung storm.
+        var running = storm.Run(chain, clinics, therapists, clients, attempts: 5000, callers: 32, seed: 7, firstDay, days: 5);
+        Assert.True(await Task.WhenAny(running, Task.Delay(TimeSpan.FromMinutes(5))) == running,
+            $"the storm did not finish within 5 minutes ({storm.Outcomes.Count} of 5000 answered)");
+        await running;
 
         var outcomes = storm.Outcomes.ToList();
         Assert.Equal(5000, outcomes.Count);

@@ -10,12 +10,19 @@ public sealed class SiloFailureTests(ClusterFixture fixture) : IClassFixture<Clu
         var storm = new Storm();
         var running = storm.Run(chain, clinics, therapists, clients, attempts: 1500, callers: 32, seed: 11, GrainChain.FutureDate(90), days: 4);
 
+        // 400 attempts take a few seconds; two minutes is far beyond that even on a loaded 2-core machine, yet finite.
+        var warmUp = DateTime.UtcNow.AddMinutes(2);
         while (storm.Attempted < 400)
         {
+            Assert.False(running.IsCompleted, $"the storm ended after {storm.Attempted} attempts, before the kill: {running.Exception}");
+            Assert.True(DateTime.UtcNow < warmUp, $"only {storm.Attempted} of 400 attempts before the kill within 2 minutes");
             await Task.Delay(20);
         }
         await fixture.Cluster.KillSiloAsync(fixture.Cluster.SecondarySilos[0]);
         var attemptedAtKill = storm.Attempted;
+        // The other 1100 attempts, each bounded by the response timeout and at most three tries; five minutes is generous.
+        Assert.True(await Task.WhenAny(running, Task.Delay(TimeSpan.FromMinutes(5))) == running,
+            $"the storm did not finish within 5 minutes of the kill ({storm.Attempted} attempted, {storm.Outcomes.Count} answered)");
         await running;
 
         var outcomes = storm.Outcomes.ToList();

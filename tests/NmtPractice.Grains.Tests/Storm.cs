@@ -4,7 +4,8 @@ namespace NmtPractice.Grains.Tests;
 
 /// <summary>
 /// A seeded stream of random booking attempts across a test chain, run by concurrent callers. Each attempt may be
-/// retried with its own request id after an exception (a silo died under it), as a real client would.
+/// retried with its own request id after a transient failure (a silo died under it: message rejected or timed out),
+/// as a real client would; any other exception fails the test.
 /// </summary>
 public sealed class Storm
 {
@@ -76,12 +77,23 @@ public sealed class Storm
                 var result = await chain.Book(clinicId, therapistId, clientId, start, service, room, requestId);
                 return new Outcome(requestId, result.Value, result.Refusal, null);
             }
-            catch (Exception e)
+            catch (Exception e) when (IsTransient(e))
             {
                 last = e;
                 await Task.Delay(200);
             }
+            catch (Exception e)
+            {
+                // Anything else is a bug the storm must not hide behind a retry.
+                throw new Xunit.Sdk.XunitException($"storm request {requestId} (attempt {attempt + 1}) failed with a non-transient {e.GetType().FullName}: {e}");
+            }
         }
         return new Outcome(requestId, null, null, last);
     }
+
+    /// <summary>
+    /// What a real client retries with the same request id: the silo that held the grain died or could not be reached
+    /// (the message was rejected, or no answer came within the response timeout). Everything else is a fault.
+    /// </summary>
+    public static bool IsTransient(Exception e) => e is Orleans.Runtime.OrleansMessageRejectionException or TimeoutException;
 }
