@@ -3,7 +3,6 @@ using NmtPractice.Domain.Appointments;
 using NmtPractice.Domain.Reports;
 using NmtPractice.Persistence.Reports;
 using Npgsql;
-using NpgsqlTypes;
 using NodaTime;
 
 namespace NmtPractice.Testing;
@@ -98,32 +97,11 @@ public sealed class PlainReportQueries(NpgsqlDataSource dataSource)
                 a.CancelledLate.CompareTo(b.CancelledLate)),
             ct);
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(
+    private Task<IReadOnlyList<T>> QueryAsync<T>(
         string sql, IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, Func<DbDataReader, T> read, Comparison<T> order,
-        CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(clinicIds);
-        var list = new List<T>();
-        if (clinicIds.Count == 0 || from > to)
-        {
-            return list;
-        }
-#pragma warning disable CA2100 // Fixed SQL; values are parameters.
-        await using var cmd = _dataSource.CreateCommand(sql);
-#pragma warning restore CA2100
-        cmd.Parameters.Add(new NpgsqlParameter { Value = clinicIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = from.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = to.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
-        cmd.CommandTimeout = 0;
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            list.Add(read(reader));
-        }
-        // The same ordinal order as the store's, so tests compare whole lists.
-        list.Sort(order);
-        return list;
-    }
+        CancellationToken ct) =>
+        // The store's runner, so the rows come in the store's ordinal order and tests compare whole lists; the SQL is this class's own.
+        UsageStore.QueryAsync(_dataSource, sql, clinicIds, from, to, read, order, ct);
 
     private static int Compare(int first, int second, int third) => first != 0 ? first : second != 0 ? second : third;
 

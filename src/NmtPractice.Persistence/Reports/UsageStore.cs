@@ -177,9 +177,18 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
                AND (a.starts_at AT TIME ZONE z.time_zone)::date BETWEEN $2 AND $3
         """;
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(
+    private Task<IReadOnlyList<T>> QueryAsync<T>(
         string sql, IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to, Func<DbDataReader, T> read, Comparison<T> order,
-        CancellationToken ct)
+        CancellationToken ct) =>
+        QueryAsync(_dataSource, sql, clinicIds, from, to, read, order, ct);
+
+    /// <summary>
+    /// Runs a report query over <c>$1</c> clinic ids and the <c>$2</c>..<c>$3</c> local dates and returns its rows in
+    /// <paramref name="order"/>. Shared with the tests' plain queries (their own SQL, the same reading and order).
+    /// </summary>
+    internal static async Task<IReadOnlyList<T>> QueryAsync<T>(
+        NpgsqlDataSource dataSource, string sql, IReadOnlyCollection<string> clinicIds, LocalDate from, LocalDate to,
+        Func<DbDataReader, T> read, Comparison<T> order, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clinicIds);
         var list = new List<T>();
@@ -188,7 +197,7 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
             return list;
         }
 #pragma warning disable CA2100 // Fixed SQL; values are parameters.
-        await using var cmd = _dataSource.CreateCommand(sql);
+        await using var cmd = dataSource.CreateCommand(sql);
 #pragma warning restore CA2100
         cmd.Parameters.Add(new NpgsqlParameter { Value = clinicIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = from.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
