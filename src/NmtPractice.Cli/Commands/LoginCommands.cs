@@ -9,6 +9,9 @@ namespace NmtPractice.Cli.Commands;
 internal static class LoginCommands
 {
     public const string DefaultDataDirectory = "./.data/nmt";
+
+    /// <summary>The server's data directory when --data-dir is not given (as <c>Nmt__DataDirectory</c> is for the server).</summary>
+    public const string DataDirectoryVariable = "NMT_DATA_DIR";
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(31);
 
     public static IEnumerable<Command> Create(App app, Func<string, string?> environment, TextWriter stdout, TextWriter stderr)
@@ -23,7 +26,7 @@ internal static class LoginCommands
         var clinics = Opts.Many("--clinic", "A clinic in the token's scope (not needed for chain-admin)", "id");
         var therapist = Opts.Optional("--therapist", "The therapist's id (required for the therapist role)", "id");
         var subject = Opts.Optional("--subject", "Who the token speaks for, recorded in the audit trail [default: your user name]", "name");
-        var dataDir = Opts.Optional("--data-dir", $"The server's data directory, holding {NmtTokens.KeyFileName} [default: {DefaultDataDirectory}]", "dir");
+        var dataDir = Opts.Optional("--data-dir", $"The server's data directory, holding {NmtTokens.KeyFileName} [default: ${DataDirectoryVariable}, else {DefaultDataDirectory}]", "dir");
         var keyFile = Opts.Optional("--key-file", "The signing key file itself (instead of --data-dir)", "file");
         var ttl = Opts.Optional("--ttl", "How long the token is valid: 30m, 8h, 7d [default: 8h; at most 31d]", "duration");
         var issuer = Opts.Optional("--issuer", $"The server's Nmt:Auth:Issuer [default: {NmtTokens.DefaultIssuer}]", "issuer");
@@ -41,7 +44,10 @@ internal static class LoginCommands
                 var lifetime = ParseLifetime(r.GetValue(ttl));
                 var path = r.GetValue(keyFile) is { Length: > 0 } file
                     ? file
-                    : SigningKeyFile.PathIn(r.GetValue(dataDir) is { Length: > 0 } dir ? dir : DefaultDataDirectory);
+                    : SigningKeyFile.PathIn(
+                        r.GetValue(dataDir) is { Length: > 0 } dir ? dir
+                        : environment(DataDirectoryVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+                        : DefaultDataDirectory);
                 if (!File.Exists(path))
                 {
                     throw new CliUsageException(r.GetValue(keyFile) is null ? "--data-dir" : "--key-file",
