@@ -18,11 +18,13 @@ public sealed class LoginTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    private Dictionary<string, string> ExtraEnvironment { get; } = [];
+
     private async Task<(int Code, string Out, string Err)> Nmt(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var env = new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = ConfigHome, ["USER"] = "alice" };
+        var env = new Dictionary<string, string>(ExtraEnvironment) { ["XDG_CONFIG_HOME"] = ConfigHome, ["USER"] = "alice" };
         var app = new App(stdout, stderr, name => env.GetValueOrDefault(name), new TestConsole());
         var code = await app.RunAsync(args);
         return (code, stdout.ToString(), stderr.ToString());
@@ -58,6 +60,21 @@ public sealed class LoginTests : IDisposable
         Assert.InRange(jwt.ValidTo - jwt.ValidFrom, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
         Assert.Equal(token, TokenStore.Load(n => n == "XDG_CONFIG_HOME" ? ConfigHome : null));
         Assert.Equal("from-env", TokenStore.Load(n => n switch { "XDG_CONFIG_HOME" => ConfigHome, TokenStore.TokenVariable => "from-env", _ => null }));
+    }
+
+    [Fact]
+    public async Task Without_data_dir_login_reads_the_key_from_NMT_DATA_DIR_and_the_option_wins_over_it()
+    {
+        ServerKey();
+        ExtraEnvironment["NMT_DATA_DIR"] = DataDir;
+        var fromEnvironment = await Nmt("login", "--role", "chain-admin", "--print");
+        Assert.Equal(0, fromEnvironment.Code);
+        Assert.Equal(3, fromEnvironment.Out.Trim().Split('.').Length);
+
+        var elsewhere = Path.Combine(_dir, "no-server-here");
+        var fromOption = await Nmt("login", "--role", "chain-admin", "--print", "--data-dir", elsewhere);
+        Assert.Equal(2, fromOption.Code);
+        Assert.Contains(elsewhere, fromOption.Err, StringComparison.Ordinal);
     }
 
     [Fact]
