@@ -4,12 +4,13 @@ using Microsoft.Extensions.Hosting;
 namespace NmtPractice.Server;
 
 /// <summary>
-/// Stops Kestrel before any hosted service stops. The host stops its services in reverse order of registration, and
-/// the web server was registered before the silo, so without this the silo would leave the cluster (and its grains
-/// deactivate) while Kestrel still accepts and runs calls, which would then fail. <see cref="StoppingAsync"/> runs
-/// before every <c>StopAsync</c>: Kestrel closes its listeners, tells HTTP/2 clients to go away (their new calls see
-/// UNAVAILABLE and go elsewhere or retry) and waits for the calls in flight, which still have the silo to finish on.
-/// Kestrel's own later stop finds it stopped.
+/// Stops Kestrel before any hosted service stops, and bounds how long it waits for the calls in flight. The silo must
+/// still be running while those calls finish: a grain call addressed to a stopping silo fails. (WebApplication happens
+/// to register its web server last, so it is stopped first anyway; this does not depend on that order.)
+/// <see cref="StoppingAsync"/> runs before every hosted service's <c>StopAsync</c>: Kestrel closes its listeners, tells
+/// HTTP/2 clients to go away (their new calls see UNAVAILABLE and go elsewhere or retry) and waits for the calls in
+/// flight at most <see cref="DrainTimeout"/>, so that a long call (a report export) cannot use up the whole shutdown
+/// timeout and leave the silo no time to leave the cluster gracefully. Kestrel's own later stop finds it stopped.
 /// </summary>
 public sealed class KestrelFirstShutdown(IServer server, ILogger<KestrelFirstShutdown> logger) : IHostedLifecycleService
 {
