@@ -80,7 +80,7 @@ public sealed class TlsTests(ApiServerFixture api, ITestOutputHelper output) : I
 
     /// <summary>
     /// Two silos whose Orleans connections use TLS with a shared certificate form one cluster and serve a booking made
-    /// through one and read through the other. The silo port speaks TLS, presents the cluster certificate, and drops a
+    /// through one and read through the other and through a gateway process. The silo port speaks TLS, presents the cluster certificate, and drops a
     /// peer whose certificate is not the cluster's.
     /// </summary>
     [Fact]
@@ -114,8 +114,12 @@ public sealed class TlsTests(ApiServerFixture api, ITestOutputHelper output) : I
             await Task.Delay(200);
         }
 
+        // A gateway process (an Orleans client) reaches the silos over TLS too, with the same certificate.
+        await using var gateway = await NmtServer.StartAsync([.. Args(0), "--Nmt:Role=gateway"]);
+
         using var channelA = GrpcChannel.ForAddress(a.Urls[0]);
         using var channelB = GrpcChannel.ForAddress(b.Urls[0]);
+        using var channelGateway = GrpcChannel.ForAddress(gateway.Urls[0]);
         var endpointB = new Endpoint(channelB.WithToken(TestTokens.Admin(api.SigningKey)));
         var chain = new ApiChain(endpointB, "tlsc");
         await chain.CreateClinicAsync();
@@ -133,6 +137,9 @@ public sealed class TlsTests(ApiServerFixture api, ITestOutputHelper output) : I
         var readBack = await new BookingService.BookingServiceClient(channelA.WithToken(TestTokens.Admin(api.SigningKey)))
             .GetAppointmentAsync(new GetAppointmentRequest { AppointmentId = booked.AppointmentId }, deadline: DateTime.UtcNow.AddSeconds(30));
         Assert.Equal(booked, readBack);
+        var throughGateway = await new BookingService.BookingServiceClient(channelGateway.WithToken(TestTokens.Admin(api.SigningKey)))
+            .GetAppointmentAsync(new GetAppointmentRequest { AppointmentId = booked.AppointmentId }, deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal(booked, throughGateway);
         Assert.Equal(2, await ActiveSilosAsync(dataSource, clusterId));
 
         // The silo port: a TLS handshake presenting the cluster certificate succeeds, and the silo presents it too.
