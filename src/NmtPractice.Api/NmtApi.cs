@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NmtPractice.Api.Grpc;
 
 namespace NmtPractice.Api;
@@ -8,6 +9,9 @@ namespace NmtPractice.Api;
 /// <summary>Registers and maps the public gRPC API (services, error interceptor, reflection, grpc.health.v1).</summary>
 public static class NmtApi
 {
+    /// <summary>The grpc.health.v1 service name a liveness probe asks for: SERVING while the process answers.</summary>
+    public const string LivenessService = "liveness";
+
     /// <summary>
     /// gRPC services behind three interceptors: the authorisation gate (outermost: every RPC but health and reflection
     /// needs a valid token and a policy in <see cref="RpcPolicies"/>; the gate puts the caller into
@@ -30,7 +34,10 @@ public static class NmtApi
             o.EnableDetailedErrors = false;
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks();
+        // "" (the overall status, with the database check) for readiness; "liveness" checks nothing but that the
+        // process answers (a database outage must not get every pod restarted).
+        services.AddHealthChecks().AddCheck(LivenessService, () => HealthCheckResult.Healthy(), tags: [LivenessService]);
+        services.AddGrpcHealthChecks(o => o.Services.Map(LivenessService, check => check.Tags.Contains(LivenessService)));
         return services;
     }
 

@@ -1,4 +1,5 @@
 using NmtPractice.Api.Security;
+using NmtPractice.Hosting;
 
 namespace NmtPractice.Server;
 
@@ -12,6 +13,7 @@ public sealed class NmtOptions
     public const string Section = "Nmt";
     public const string ConnectionStringName = "Nmt";
     public const string DefaultUrl = "http://127.0.0.1:5080";
+    public const string DefaultTlsUrl = "https://127.0.0.1:5080";
 
     /// <summary><c>silo+gateway</c> (default), <c>silo</c> (no API), or <c>gateway</c> (API over an external Orleans client).</summary>
     public string Role { get; set; } = ServerRole.SiloAndGateway;
@@ -45,6 +47,18 @@ public sealed class NmtOptions
     public bool Demo { get; set; }
 
     public OtlpOptions Otlp { get; set; } = new();
+
+    /// <summary>
+    /// TLS on the gRPC/HTTP endpoint (<c>Nmt:Tls</c>): the certificate's files. When set, the default URL is
+    /// <see cref="DefaultTlsUrl"/> and every <c>https://</c> URL serves this certificate; see docs/configuration.md.
+    /// </summary>
+    public TlsCertificateOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// Orleans TLS between silos, and between gateways and silos (<c>Nmt:ClusterTls</c>), mutually authenticated:
+    /// cluster mode only; every silo and gateway of the cluster must have it.
+    /// </summary>
+    public TlsCertificateOptions ClusterTls { get; set; } = new();
 
     /// <summary>Bearer-token validation (<c>Nmt:Auth</c>); see docs/security.md.</summary>
     public AuthOptions Auth { get; set; } = new();

@@ -243,13 +243,8 @@ public sealed class NmtServer : IAsyncDisposable
 
     private static void Configure(WebApplicationBuilder builder, NmtOptions options, string connectionString, bool embedded)
     {
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls(NmtOptions.DefaultUrl);
-        }
-        // gRPC without TLS needs HTTP/2 only (h2c); Kestrel:EndpointDefaults:Protocols can still override it.
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        ConfigureWebHost(builder, options);
+        ConfigureShutdown(builder);
 
         if (ServerRole.HostsSilo(options.Role))
         {
@@ -271,6 +266,7 @@ public sealed class NmtServer : IAsyncDisposable
                 silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
                 silo.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
                 silo.Services.Configure<CoverOptions>(builder.Configuration.GetSection(CoverOptions.Section));
+                ConfigureClusterTls(silo, options, embedded);
             });
         }
         else
@@ -287,6 +283,10 @@ public sealed class NmtServer : IAsyncDisposable
                 client.AddActivityPropagation();
                 client.Services.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
                 client.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));
+                if (options.ClusterTls.IsConfigured)
+                {
+                    client.UseNmtClusterTls(options.ClusterTls);
+                }
             });
             // The API reads and writes through the grains only; this pool is for the database health check (the silo
             // registers its own).
@@ -301,6 +301,44 @@ public sealed class NmtServer : IAsyncDisposable
         builder.Services.AddNmtApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddNmtTelemetry(options);
+    }
+
+    /// <summary>
+    /// Kestrel: HTTP/2 only (gRPC; over TLS it is negotiated by ALPN), on <c>urls</c> or the default address. With
+    /// <c>Nmt:Tls</c> the default is https and every https endpoint serves that certificate (loaded once at start).
+    /// </summary>
+    private static void ConfigureWebHost(WebApplicationBuilder builder, NmtOptions options)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(options.Tls.IsConfigured ? NmtOptions.DefaultTlsUrl : NmtOptions.DefaultUrl);
+        }
+        // gRPC needs HTTP/2 only (h2c without TLS); Kestrel:EndpointDefaults:Protocols can still override it.
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+        if (options.Tls.IsConfigured)
+        {
+            var certificate = TlsCertificates.Load(options.Tls);
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
+        }
+    }
+
+    /// <summary>
+    /// Graceful stop (SIGTERM, Ctrl+C): Kestrel stops first (no new calls; calls in flight finish, at most
+    /// <see cref="KestrelFirstShutdown.DrainTimeout"/>), then the silo leaves the cluster, all within the host's 30 s.
+    /// </summary>
+    private static void ConfigureShutdown(WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddHostedService<KestrelFirstShutdown>();
+    }
+
+    /// <summary>Orleans TLS (silo-to-silo and gateway port) when <c>Nmt:ClusterTls</c> is configured; not in embedded mode (one silo).</summary>
+    private static void ConfigureClusterTls(ISiloBuilder silo, NmtOptions options, bool embedded)
+    {
+        if (options.ClusterTls.IsConfigured && !embedded)
+        {
+            silo.UseNmtClusterTls(options.ClusterTls);
+        }
     }
 
     /// <summary>The configured port; 0 picks a free one now (Orleans must advertise a real port).</summary>
@@ -321,9 +359,11 @@ public sealed class NmtServer : IAsyncDisposable
         var logger = App.Services.GetRequiredService<ILogger<NmtServer>>();
         var database = new NpgsqlConnectionStringBuilder(ConnectionString);
         logger.LogInformation(
-            "NmtPractice {Role} started: gRPC (HTTP/2 without TLS) on {Urls}; database {Database} on {Host}:{Port}; data directory {DataDirectory}",
+            "NmtPractice {Role} started: gRPC (HTTP/2, {Transport}) on {Urls}; Orleans {ClusterTransport}; database {Database} on {Host}:{Port}; data directory {DataDirectory}",
             Options.Role,
+            Urls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)) ? "TLS" : "without TLS",
             string.Join(", ", Urls),
+            Options.ClusterTls.IsConfigured && _embedded is null ? "over mutually authenticated TLS" : "without TLS",
             database.Database,
             database.Host,
             database.Port,

@@ -15,6 +15,17 @@ public sealed class OperationsTests(ApiServerFixture api)
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
 
+    /// <summary>What the Kubernetes liveness and startup probes ask for (deploy/k8s): serving while the process answers.</summary>
+    [Fact]
+    public async Task Liveness_service_reports_serving_and_an_unknown_service_is_not_found()
+    {
+        var health = new Health.HealthClient(api.Channel);
+        var response = await health.CheckAsync(new HealthCheckRequest { Service = NmtPractice.Api.NmtApi.LivenessService });
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "no-such-service" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+    }
+
     [Fact]
     public async Task Reflection_lists_the_api_services()
     {
