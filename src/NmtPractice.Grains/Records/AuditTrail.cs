@@ -3,8 +3,10 @@ using System.Threading.Channels;
 namespace NmtPractice.Grains.Records;
 
 /// <summary>
-/// Writes audit rows for the grains (built by <see cref="AuditEntries"/>). Record changes write theirs in their own transaction (ClientRecordStore); this
-/// service writes the rest: reads, refusals, and booking changes. Booking changes are written after the ledger commit,
+/// Writes audit rows for the grains (built by <see cref="AuditEntries"/>). Record changes write theirs in their own
+/// transaction (ClientRecordStore), client registrations and updates too (ClientDirectory), and new bookings in their
+/// ledger insert (<see cref="BookingEntry"/>, LedgerInsertBatcher). This service writes the rest: reads, refusals, and
+/// the other booking changes (status changes, moves). Those are written after the ledger commit,
 /// batched: rows that arrive while a write is in flight go together in the next one (one INSERT), and the booking
 /// waits for its row, so the API answers only once the change is audited. A failed audit write is logged and does not
 /// undo or fail the committed booking.
@@ -29,12 +31,22 @@ public sealed class AuditTrail : IAsyncDisposable
     /// <summary>Writes a row now (reads and refusals).</summary>
     public Task Write(AuditEntry entry) => _log.AppendAsync(entry);
 
+    /// <summary>The audit row of a new booking or hold by the current caller, written with its ledger insert.</summary>
+    public static AuditEntry BookingEntry(string action, NewAppointment appointment)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        return Entry(action, appointment.Id, appointment.ClinicId, appointment.ClientId, appointment.Status, appointment.TherapistId, appointment.RoomId);
+    }
+
+    private static AuditEntry Entry(string action, Guid id, string clinicId, string clientId, AppointmentStatus status, string therapistId, string roomId) =>
+        AuditEntries.ForCurrentCaller(action, "appointment", id.ToString(), clinicId, clientId, id, AuditOutcomes.Ok,
+            new { status = status.ToString().ToLowerInvariant(), therapist = therapistId, room = roomId });
+
     /// <summary>Audits a booking change of the current caller; completes once written (or its failure logged).</summary>
     public Task BookingChanged(string action, AppointmentRecord appointment)
     {
         ArgumentNullException.ThrowIfNull(appointment);
-        var entry = AuditEntries.ForCurrentCaller(action, "appointment", appointment.Id.ToString(), appointment.ClinicId, appointment.ClientId, appointment.Id, AuditOutcomes.Ok,
-            new { status = appointment.Status.ToString().ToLowerInvariant(), therapist = appointment.TherapistId, room = appointment.RoomId });
+        var entry = Entry(action, appointment.Id, appointment.ClinicId, appointment.ClientId, appointment.Status, appointment.TherapistId, appointment.RoomId);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite((entry, done)))
         {
