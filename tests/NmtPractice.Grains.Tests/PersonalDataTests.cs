@@ -1,5 +1,6 @@
 using NmtPractice.Domain.Records;
 using NmtPractice.Grains.Cover;
+using NmtPractice.Grains.Records;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.Records;
 using Npgsql;
@@ -149,6 +150,35 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         Assert.True(booked.IsOk, booked.Refusal?.Message);
         var row = Assert.Single(await AuditOf(client.Id), r => r.Entry.Action == "booking.book");
         Assert.Equal((Admin.Subject, booked.Value!.Id, clinic.Id), (row.Entry.ActorSubject, row.Entry.AppointmentId, row.Entry.ClinicId));
+    }
+
+    [Fact]
+    public async Task A_status_change_audit_row_that_fails_to_write_is_kept_and_written_when_the_database_takes_it_again()
+    {
+        var s = Guid.NewGuid().ToString("N")[..8];
+        var clientId = $"auditfault-{s}-c";
+        var at = ClusterFixture.Clock.GetCurrentInstant();
+        var appointment = new AppointmentRecord(Guid.NewGuid(), "r-" + s, "c1", "t1", "r1", clientId, "nmt60", at, at + Duration.FromHours(1),
+            at + Duration.FromHours(1), AppointmentStatus.Cancelled, null, "client-request", false, at, at, 2);
+        await using var dataSource = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var trail = new AuditTrail(new AuditLog(dataSource), Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditTrail>.Instance);
+
+        await using (await AuditFault.CreateAsync(fixture.ConnectionString, s, $"NEW.client_id = '{clientId}'"))
+        {
+            // The change has committed; its caller is answered once the first attempt has failed.
+            await trail.BookingChanged("booking.cancel", appointment).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Empty(await AuditOf(clientId));
+        }
+
+        // Retries back off to at most 5 s; 30 s leaves room for a loaded machine without hiding a row that never comes.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        IReadOnlyList<AuditRow> rows;
+        while ((rows = await AuditOf(clientId)).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        var row = Assert.Single(rows);
+        Assert.Equal(("booking.cancel", appointment.Id), (row.Entry.Action, row.Entry.AppointmentId));
     }
 
     private async Task<StoredClient> Directory(string clientId)

@@ -7,9 +7,9 @@ namespace NmtPractice.Grains.Records;
 /// transaction (ClientRecordStore), client registrations and updates too (ClientDirectory), and new bookings in their
 /// ledger insert (<see cref="BookingEntry"/>, LedgerInsertBatcher). This service writes the rest: reads, refusals, and
 /// the other booking changes (status changes, moves). Those are written after the ledger commit,
-/// batched: rows that arrive while a write is in flight go together in the next one (one INSERT), and the booking
-/// waits for its row, so the API answers only once the change is audited. A failed audit write is logged and does not
-/// undo or fail the committed booking.
+/// batched: rows that arrive while a write is in flight go together in the next one (one INSERT), and the change
+/// waits for its row, so the API answers only once the change is audited. A failed audit write does not undo or fail
+/// the committed change: its row is kept and written when the database answers again (see <see cref="WriteLoop"/>).
 /// </summary>
 public sealed class AuditTrail : IAsyncDisposable
 {
@@ -56,28 +56,90 @@ public sealed class AuditTrail : IAsyncDisposable
         return done.Task;
     }
 
+    /// <summary>Rows kept for a retry while the database is away; beyond this the oldest are dropped (and logged).</summary>
+    public const int MaxUnwritten = 50_000;
+
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Writes the queued rows in batches. A batch that fails is kept (in memory, oldest first, at most
+    /// <see cref="MaxUnwritten"/> rows) and written before the next rows, retried with a growing pause while nothing new
+    /// arrives, so a database outage delays these rows instead of losing them; only the process dying meanwhile does.
+    /// The changes they audit have committed already: their callers are answered after the first attempt either way.
+    /// </summary>
     private async Task WriteLoop()
     {
         var batch = new List<(AuditEntry Entry, TaskCompletionSource Done)>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        var unwritten = new List<AuditEntry>();
+        var pause = FirstRetry;
+        while (true)
         {
+            if (unwritten.Count == 0)
+            {
+                if (!await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            else if (!await WaitOrPause(pause).ConfigureAwait(false))
+            {
+                await TryWrite(unwritten).ConfigureAwait(false);
+                return;
+            }
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
             {
                 batch.Add(next);
             }
-            try
+            var rows = unwritten.Concat(batch.Select(b => b.Entry)).ToList();
+            if (await TryWrite(rows).ConfigureAwait(false))
             {
-                await _log.AppendManyAsync(batch.Select(b => b.Entry).ToList()).ConfigureAwait(false);
+                unwritten.Clear();
+                pause = FirstRetry;
             }
-            catch (Exception e)
+            else
             {
-                _logger.LogError(e, "Could not write {Count} booking audit rows", batch.Count);
+                if (rows.Count > MaxUnwritten)
+                {
+                    _logger.LogError("Dropping {Count} booking audit rows: the database has been away too long", rows.Count - MaxUnwritten);
+                    rows.RemoveRange(0, rows.Count - MaxUnwritten);
+                }
+                unwritten = rows;
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LastRetry.Ticks));
             }
             foreach (var item in batch)
             {
                 item.Done.TrySetResult();
             }
+        }
+    }
+
+    /// <summary>Waits for new rows or <paramref name="pause"/>; false once the queue is closed and empty.</summary>
+    private async Task<bool> WaitOrPause(TimeSpan pause)
+    {
+        using var timeout = new CancellationTokenSource(pause);
+        try
+        {
+            return await _queue.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    private async Task<bool> TryWrite(List<AuditEntry> rows)
+    {
+        try
+        {
+            await _log.AppendManyAsync(rows).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Could not write {Count} booking audit rows; keeping them for a retry", rows.Count);
+            return false;
         }
     }
 
