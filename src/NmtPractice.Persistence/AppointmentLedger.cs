@@ -1,4 +1,5 @@
 using NmtPractice.Domain.Appointments;
+using NmtPractice.Persistence.Records;
 using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
@@ -32,9 +33,22 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     /// (a subtransaction per row), returned in input order. Items conflicting with earlier items of the same batch lose.
     /// A deadlock or serialization failure rolls the whole batch back; it is then retried (idempotent by request id).
     /// </summary>
-    public async Task<IReadOnlyList<LedgerWriteResult>> InsertManyAsync(IReadOnlyList<NewAppointment> items, Instant now, CancellationToken ct = default)
+    public Task<IReadOnlyList<LedgerWriteResult>> InsertManyAsync(IReadOnlyList<NewAppointment> items, Instant now, CancellationToken ct = default) =>
+        InsertManyAsync(items, null, now, ct);
+
+    /// <summary>
+    /// As <see cref="InsertManyAsync(IReadOnlyList{NewAppointment}, Instant, CancellationToken)"/>, and writes
+    /// <paramref name="audits"/>[i] (when not null) in the same statement, so in the same transaction, for each item
+    /// that is inserted: an acknowledged booking always has its audit row, a failed write has neither.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerWriteResult>> InsertManyAsync(
+        IReadOnlyList<NewAppointment> items, IReadOnlyList<AuditEntry?>? audits, Instant now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(items);
+        if (audits is not null && audits.Count != items.Count)
+        {
+            throw new ArgumentException("One audit entry (or null) per item.", nameof(audits));
+        }
         if (items.Count == 0)
         {
             return [];
@@ -74,8 +88,9 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         return await WithTransientRetryAsync(
             async () =>
             {
-                await using var cmd = _dataSource.CreateCommand(
-                    "SELECT * FROM ledger_insert_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY r_ord");
+                await using var cmd = _dataSource.CreateCommand(audits is null
+                    ? "SELECT * FROM ledger_insert_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY r_ord"
+                    : AuditLog.WithInsertedAudits("ledger_insert_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", 14));
                 cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
                 AddTextArray(cmd, requestIds);
@@ -89,6 +104,10 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                 AddTimestampArray(cmd, roomFree);
                 AddTextArray(cmd, statuses);
                 cmd.Parameters.Add(new NpgsqlParameter { Value = holds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+                if (audits is not null)
+                {
+                    AuditLog.AddArrayParameters(cmd, audits);
+                }
 
                 var results = new List<LedgerWriteResult>(n);
                 await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -181,6 +181,15 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.True(stored is not null, $"acknowledged booking {appointment.RequestId} is not in the ledger");
             Assert.Equal(appointment.RequestId, stored.RequestId);
         }
+        // Each acknowledged booking has its audit row: it is written in the ledger insert's own statement, so an outage
+        // cannot separate them.
+        await using (var audited = dataSource.CreateCommand(
+            "SELECT count(DISTINCT appointment_id) FROM audit_log WHERE action = 'booking.book' AND appointment_id = ANY($1)"))
+        {
+            var ids = acknowledged.Select(a => Guid.Parse(a.AppointmentId)).Distinct().ToArray();
+            audited.Parameters.Add(new NpgsqlParameter { Value = ids });
+            Assert.Equal((long)ids.Length, (long)(await audited.ExecuteScalarAsync())!);
+        }
         // And the server, recovered, reads them back (a sample: every one would take long).
         foreach (var appointment in acknowledged.Take(20))
         {

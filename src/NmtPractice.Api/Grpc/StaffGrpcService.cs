@@ -122,7 +122,7 @@ public sealed class StaffGrpcService(IGrainFactory grains, ILogger<StaffGrpcServ
     public override async Task<V1.CoverPlan> GetCoverPlan(GetCoverPlanRequest request, ServerCallContext context)
     {
         var planId = PlanId(request.PlanId);
-        var plan = await grains.GetGrain<ICoverPlanGrain>(planId).Get()
+        var plan = await grains.GetGrain<ICoverPlanGrain>(planId).Read()
             ?? throw ApiErrors.NotFound("plan_id", $"Cover plan {planId} does not exist.");
         return ScheduleMapping.Plan(plan);
     }

@@ -12,7 +12,7 @@ namespace NmtPractice.Grains.Booking;
 /// releases the reservations. If it dies half-way, the reservations expire by themselves.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, AuditTrail audit, ILogger<BookingGrain> logger)
+public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger ledger, IClock clock, NmtMetrics metrics, ILogger<BookingGrain> logger)
     : Grain, IBookingGrain
 {
     public const int AlternativesCount = 3;
@@ -166,7 +166,8 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
         LedgerWriteResult write;
         try
         {
-            write = await writer.InsertAsync(appointment);
+            // The audit row is written in the insert's own transaction: no acknowledged booking without it.
+            write = await writer.InsertAsync(appointment, AuditTrail.BookingEntry(holdExpiresAt is null ? "booking.book" : "booking.hold", appointment));
         }
         catch
         {
@@ -183,7 +184,6 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
                 _ = therapistDay.Commit(tentative.ReservationId);
                 _ = clientCalendar.Commit(tentative.ReservationId);
                 metrics.Bookings.Add(1);
-                await audit.BookingChanged(holdExpiresAt is null ? "booking.book" : "booking.hold", write.Record!);
                 return Result<AppointmentRecord>.Ok(write.Record!);
             case LedgerWriteKind.Duplicate:
                 await ReleaseWhere(tentative.ReservationId, (true, clinicDay), (true, therapistDay), (true, clientCalendar));

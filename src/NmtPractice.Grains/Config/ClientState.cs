@@ -1,5 +1,9 @@
 namespace NmtPractice.Grains.Config;
 
+/// <summary>
+/// The client grain's Orleans state of earlier versions. No longer written: the client directory row is the client's
+/// stored copy. A grain that finds this state on activation moves it to the directory and clears it.
+/// </summary>
 [GenerateSerializer, Alias("nmt.ClientState")]
 public sealed class ClientState
 {

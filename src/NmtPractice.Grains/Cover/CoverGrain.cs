@@ -9,7 +9,8 @@ namespace NmtPractice.Grains.Cover;
 /// Planning reads; only applying a plan moves appointments, through their grains and the ledger.
 /// </summary>
 [StatelessWorker]
-public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<CoverOptions> options, ILogger<CoverGrain> logger)
+public sealed class CoverGrain(
+    AppointmentLedger ledger, ClientDirectory directory, AuditLog auditLog, IClock clock, IOptions<CoverOptions> options, ILogger<CoverGrain> logger)
     : Grain, ICoverGrain
 {
     public const string RosterChangeReason = "roster-change";
@@ -34,7 +35,7 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
         var planGrain = GrainFactory.GetGrain<ICoverPlanGrain>(planId);
         if (await planGrain.Get() is { } existing)
         {
-            return Result<CoverPlan>.Ok(existing);
+            return Result<CoverPlan>.Ok(await CoverContacts.Reveal(existing, directory, auditLog));
         }
         var kind = report.Kind == RosterExceptionKind.Sickness ? "sickness" : "leave";
         var exceptionId = $"{kind}-{planId:N}";
@@ -58,7 +59,8 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
         var cause = string.IsNullOrWhiteSpace(report.Reason) ? kind : $"{kind}: {report.Reason.Trim()}";
         var reach = report.ReachMinutes is { } minutes ? Duration.FromMinutes(minutes) : DefaultReach;
         var plan = await Plan(planId, report.TherapistId, affected, period.Start, period.End, cause, exceptionId, reach);
-        return Result<CoverPlan>.Ok(await planGrain.Create(plan));
+        // The stored plan keeps client ids only; the contact details are read (and the read audited) as it is returned.
+        return Result<CoverPlan>.Ok(await CoverContacts.Reveal(await planGrain.Create(plan), directory, auditLog));
     }
 
     async Task<Result<RosterChange>> ICoverGrain.SetRosters(string requestId, string therapistId, IReadOnlyList<Roster> rosters, StrandedPolicy policy)
@@ -177,16 +179,11 @@ public sealed class CoverGrain(AppointmentLedger ledger, IClock clock, IOptions<
             now);
         var proposals = CoverPlanner.Propose(appointments, context).ToDictionary(p => p.AppointmentId);
 
-        var clients = new Dictionary<string, Client?>(StringComparer.Ordinal);
-        foreach (var clientId in appointments.Select(a => a.ClientId).Distinct())
-        {
-            clients[clientId] = await GrainFactory.GetGrain<IClientGrain>(GrainKeys.Client(clientId)).Get();
-        }
         var items = appointments.OrderBy(a => a.Start).ThenBy(a => a.Id).Select(a =>
         {
             var p = proposals[a.Id];
-            var client = clients[a.ClientId];
-            var item = new CoverItem(a.Id, a.ClientId, client?.DisplayName ?? a.ClientId, client?.Phone, a.ServiceId, a.Start, a.End,
+            // No name or phone here: plans are stored, and contact details are read from the directory when shown.
+            var item = new CoverItem(a.Id, a.ClientId, "", null, a.ServiceId, a.Start, a.End,
                 a.ClinicId, a.TherapistId, a.RoomId, CoverItemStatus.Uncovered);
             return p.Kind == CoverKind.Uncovered
                 ? item with { Reason = p.Reason, ReasonCode = "NO_COVER" }

@@ -9,11 +9,29 @@ namespace NmtPractice.Grains.Cover;
 /// </summary>
 public sealed class CoverPlanGrain(
     [PersistentState("coverplan", StorageNames.Grains)] IPersistentState<CoverPlanState> state,
+    ClientDirectory directory,
+    AuditLog auditLog,
     IClock clock,
     ILogger<CoverPlanGrain> logger) : Grain, ICoverPlanGrain
 {
     /// <summary>Outcomes remembered for idempotent retries; the oldest are forgotten beyond this.</summary>
     public const int MaxRememberedOutcomes = 100;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A plan stored by an earlier version kept names and phones: keep the ids only (migration 0010 blanks them in
+        // storage as well; this covers a plan written by an older silo during a rolling upgrade).
+        if (state.State.Plan is { } plan && (CoverContacts.HoldsContacts(plan.Items) || state.State.Outcomes.Values.Any(o => CoverContacts.HoldsContacts(o.Items))))
+        {
+            state.State.Plan = CoverContacts.Strip(plan);
+            foreach (var key in state.State.Outcomes.Keys.ToList())
+            {
+                state.State.Outcomes[key] = CoverContacts.Strip(state.State.Outcomes[key]);
+            }
+            await state.WriteStateAsync(cancellationToken);
+        }
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     async Task<CoverPlan> ICoverPlanGrain.Create(CoverPlan plan)
     {
@@ -21,12 +39,15 @@ public sealed class CoverPlanGrain(
         {
             return existing;
         }
-        state.State.Plan = plan with { PlanId = this.GetPrimaryKey() };
+        state.State.Plan = CoverContacts.Strip(plan) with { PlanId = this.GetPrimaryKey() };
         await state.WriteStateAsync();
         return state.State.Plan;
     }
 
     Task<CoverPlan?> ICoverPlanGrain.Get() => Task.FromResult(state.State.Plan);
+
+    async Task<CoverPlan?> ICoverPlanGrain.Read() =>
+        state.State.Plan is { } plan ? await CoverContacts.Reveal(plan, directory, auditLog) : null;
 
     async Task<Result<CoverOutcome>> ICoverPlanGrain.Apply(string requestId, IReadOnlyList<Guid> appointmentIds)
     {
@@ -40,7 +61,7 @@ public sealed class CoverPlanGrain(
         }
         if (state.State.Outcomes.TryGetValue(requestId, out var earlier))
         {
-            return Result<CoverOutcome>.Ok(earlier);
+            return Result<CoverOutcome>.Ok(await CoverContacts.Reveal(earlier, directory, auditLog));
         }
         if (state.State.Plan is not { } plan)
         {
@@ -73,7 +94,7 @@ public sealed class CoverPlanGrain(
         await state.WriteStateAsync();
         logger.LogInformation("Cover plan {PlanId} applied (request {RequestId}): {Applied} applied, {Contact} to contact",
             plan.PlanId, requestId, touched.Count(i => i.Status == CoverItemStatus.Applied), touched.Count(i => i.NeedsContact));
-        return Result<CoverOutcome>.Ok(outcome);
+        return Result<CoverOutcome>.Ok(await CoverContacts.Reveal(outcome, directory, auditLog));
     }
 
     private async Task<CoverItem> ApplyOne(CoverItem item)

@@ -6,6 +6,8 @@ namespace NmtPractice.Grains.Infrastructure;
 /// Group commit for new appointments: bookings that arrive while a write is in flight are written together in
 /// the next one, in one round trip and one commit, each with its own outcome. One booking alone is written at
 /// once; under load, batches grow by themselves, so the cost of a commit is shared without adding a delay.
+/// Each booking's audit row goes in the same statement as its insert (<see cref="AppointmentLedger.InsertManyAsync(IReadOnlyList{NewAppointment}, IReadOnlyList{AuditEntry}, Instant, CancellationToken)"/>):
+/// an acknowledged booking always has its audit row, even when the process dies right after.
 /// </summary>
 public sealed class LedgerInsertBatcher : IAsyncDisposable
 {
@@ -18,7 +20,7 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Task[] _loops;
 
-    private sealed record Pending(NewAppointment Appointment, TaskCompletionSource<LedgerWriteResult> Done);
+    private sealed record Pending(NewAppointment Appointment, AuditEntry? Audit, TaskCompletionSource<LedgerWriteResult> Done);
 
     public LedgerInsertBatcher(AppointmentLedger ledger, IClock clock, ILogger<LedgerInsertBatcher> logger)
     {
@@ -28,10 +30,11 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
         _loops = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoop)).ToArray();
     }
 
-    public Task<LedgerWriteResult> InsertAsync(NewAppointment appointment)
+    /// <summary>Inserts <paramref name="appointment"/> and, when it is inserted, <paramref name="audit"/> in the same transaction.</summary>
+    public Task<LedgerWriteResult> InsertAsync(NewAppointment appointment, AuditEntry? audit = null)
     {
         var done = new TaskCompletionSource<LedgerWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(appointment, done)))
+        if (!_queue.Writer.TryWrite(new Pending(appointment, audit, done)))
         {
             done.SetException(new ObjectDisposedException(nameof(LedgerInsertBatcher)));
         }
@@ -54,7 +57,8 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
             }
             try
             {
-                var results = await _ledger.InsertManyAsync(batch.Select(p => p.Appointment).ToList(), _clock.GetCurrentInstant());
+                var audits = batch.Exists(p => p.Audit is not null) ? batch.Select(p => p.Audit).ToList() : null;
+                var results = await _ledger.InsertManyAsync(batch.Select(p => p.Appointment).ToList(), audits, _clock.GetCurrentInstant());
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.SetResult(results[i]);

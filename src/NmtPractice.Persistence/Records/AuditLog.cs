@@ -33,15 +33,51 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         {
             return;
         }
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO audit_log (actor_subject, actor_role, clinic_id, action, target_kind, target_id, client_id, appointment_id, source, outcome, detail)
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO audit_log ({Columns})
             SELECT s, r, c, a, k, t, cl, ap, so, o, d::jsonb
-              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::text[], $10::text[], $11::text[])
-                   WITH ORDINALITY AS x(s, r, c, a, k, t, cl, ap, so, o, d, n)
+              FROM {Unnest(1)}
              ORDER BY n
             """);
+        AddArrayParameters(command, entries);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private const string Columns = "actor_subject, actor_role, clinic_id, action, target_kind, target_id, client_id, appointment_id, source, outcome, detail";
+
+    /// <summary>The audit entries given as the eleven array parameters from <c>$first</c> on, one row each, numbered by <c>n</c> from 1.</summary>
+    private static string Unnest(int first)
+    {
+        var p = Enumerable.Range(first, 11).Select(i => "$" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return $"unnest({p[0]}::text[], {p[1]}::text[], {p[2]}::text[], {p[3]}::text[], {p[4]}::text[], {p[5]}::text[], {p[6]}::text[], "
+            + $"{p[7]}::uuid[], {p[8]}::text[], {p[9]}::text[], {p[10]}::text[]) WITH ORDINALITY AS x(s, r, c, a, k, t, cl, ap, so, o, d, n)";
+    }
+
+    /// <summary>
+    /// One statement that calls a ledger function returning <c>(r_ord, r_outcome, ...)</c> and appends, in the same
+    /// statement (so the same transaction), the audit entry of each item whose outcome is <c>inserted</c>; entries are
+    /// the eleven array parameters from <c>$firstParameter</c> on (<see cref="AddArrayParameters"/>), a null actor
+    /// meaning "no row". Returns the function's rows by r_ord.
+    /// </summary>
+    public static string WithInsertedAudits(string ledgerCall, int firstParameter) => $"""
+        WITH written AS MATERIALIZED (SELECT * FROM {ledgerCall}),
+        audited AS (
+            INSERT INTO audit_log ({Columns})
+            SELECT x.s, x.r, x.c, x.a, x.k, x.t, x.cl, x.ap, x.so, x.o, x.d::jsonb
+              FROM {Unnest(firstParameter)}
+              JOIN written w ON w.r_ord = x.n AND w.r_outcome = 'inserted'
+             WHERE x.s IS NOT NULL
+             ORDER BY x.n)
+        SELECT * FROM written ORDER BY r_ord
+        """;
+
+    /// <summary>The eleven array parameters of <paramref name="entries"/> (a null entry: all nulls), in column order.</summary>
+    public static void AddArrayParameters(NpgsqlCommand command, IReadOnlyList<AuditEntry?> entries)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(entries);
         void Text(Func<AuditEntry, string?> pick) =>
-            command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(pick).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e is null ? null : pick(e)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         Text(e => e.ActorSubject);
         Text(e => e.ActorRole);
         Text(e => e.ClinicId);
@@ -49,11 +85,10 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         Text(e => e.TargetKind);
         Text(e => e.TargetId);
         Text(e => e.ClientId);
-        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.AppointmentId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e?.AppointmentId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         Text(e => e.Source);
         Text(e => e.Outcome);
         Text(e => e.Detail);
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Writes <paramref name="entry"/> inside the caller's transaction (the audited change's own).</summary>
