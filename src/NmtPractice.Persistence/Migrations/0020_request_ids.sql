@@ -36,11 +36,13 @@ CREATE TABLE IF NOT EXISTS request_log (
 CREATE INDEX IF NOT EXISTS request_log_created_idx ON request_log (created_at);
 CREATE INDEX IF NOT EXISTS request_log_client_ids_idx ON request_log USING gin (client_ids);
 
--- Erasure forgets the stored answers that named the client (a registration's answer holds the name and phone).
+-- Erasure forgets the stored answers that named the client (a registration's answer holds the name and phone), and
+-- the transition answers that still carry the client's id after the ledger anonymised the appointments.
 CREATE OR REPLACE FUNCTION request_log_forget_client() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
     DELETE FROM request_log WHERE client_ids @> ARRAY[NEW.client_id];
+    DELETE FROM appointment_requests WHERE result ->> 'client_id' = NEW.client_id;
     RETURN NEW;
 END
 $fn$;
