@@ -13,10 +13,11 @@ public static class NmtApi
     public const string LivenessService = "liveness";
 
     /// <summary>
-    /// gRPC services behind three interceptors: the authorisation gate (outermost: every RPC but health and reflection
+    /// gRPC services behind four interceptors: the authorisation gate (outermost: every RPC but health and reflection
     /// needs a valid token and a policy in <see cref="RpcPolicies"/>; the gate puts the caller into
     /// <see cref="CallerContext"/> for the services and the grains), the request-id interceptor (so that the log lines
-    /// of the call carry its request id), and the exception interceptor; server reflection and health checks.
+    /// of the call carry its request id), the exception interceptor, and the idempotency interceptor (innermost: a
+    /// retried mutation gets its first answer from the request log); server reflection and health checks.
     /// Authentication itself is registered by <see cref="NmtAuthentication.AddNmtAuthentication"/>; without it every
     /// call is refused. The services need only an Orleans <see cref="IGrainFactory"/>: every read and write goes through
     /// the grains.
@@ -30,6 +31,7 @@ public static class NmtApi
             o.Interceptors.Add<AuthorizationInterceptor>();
             o.Interceptors.Add<RequestIdInterceptor>();
             o.Interceptors.Add<ExceptionInterceptor>();
+            o.Interceptors.Add<IdempotencyInterceptor>();
             o.MaxReceiveMessageSize = 4 * 1024 * 1024;
             o.EnableDetailedErrors = false;
         });

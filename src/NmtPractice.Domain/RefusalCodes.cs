@@ -31,6 +31,7 @@ public static class RefusalCodes
         RefusalReason.NotAllowed => "PERMISSION_DENIED",
         RefusalReason.Erased => "CLIENT_ERASED",
         RefusalReason.ActiveAppointments => "CLIENT_HAS_ACTIVE_APPOINTMENTS",
+        RefusalReason.RequestIdReused => "REQUEST_ID_REUSED",
         _ => "UNKNOWN",
     };
 }

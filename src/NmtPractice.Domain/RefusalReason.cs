@@ -43,4 +43,9 @@ public enum RefusalReason
     Erased,
     /// <summary>The client still has appointments to come (held, booked or arrived); cancel them first.</summary>
     ActiveAppointments,
+    /// <summary>
+    /// The request id was used before for a different request (another operation, other parameters or another
+    /// caller); a request id is an idempotency key, good for one request only.
+    /// </summary>
+    RequestIdReused,
 }

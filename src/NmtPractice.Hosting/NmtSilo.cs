@@ -8,6 +8,8 @@ using NmtPractice.Persistence.OrleansAdoNet;
 using NmtPractice.Persistence.Reports;
 using NmtPractice.Persistence.Records;
 using NmtPractice.Grains.Records;
+using NmtPractice.Grains.Requests;
+using NmtPractice.Persistence.Requests;
 using Npgsql;
 using Orleans.Hosting;
 using Orleans.Serialization;
@@ -51,11 +53,14 @@ public static class NmtSilo
         services.TryAddSingleton<ClientRecordStore>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<RequestLog>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
         services.AddOptions<CoverOptions>();
         services.AddHostedService<HoldSweeper>();
         services.AddHostedService<UsageCompactor>();
+        services.AddOptions<RequestLogOptions>();
+        services.AddHostedService<RequestLogPruner>();
         return silo;
     }
 

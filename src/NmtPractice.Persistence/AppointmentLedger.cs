@@ -154,6 +154,22 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     /// is unexpired, clearing hold_expires_at). Anything else: InvalidTransition.
     /// <paramref name="cancelReason"/> and <paramref name="cancelledLate"/> are stored when the new status is Cancelled.
     /// </summary>
+    public Task<LedgerWriteResult> UpdateStatusAsync(
+        Guid id,
+        int expectedVersion,
+        AppointmentStatus newStatus,
+        string? cancelReason,
+        bool cancelledLate,
+        Instant now,
+        CancellationToken ct = default) =>
+        UpdateStatusAsync(id, expectedVersion, newStatus, cancelReason, cancelledLate, now, request: null, ct);
+
+    /// <summary>
+    /// <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, CancellationToken)"/> for a
+    /// request with an id: the request is recorded in the same transaction as the change, so a retry (even after a crash
+    /// between the commit and the answer) gets Replayed with the row as this change left it and never changes anything
+    /// twice; the same id with another fingerprint gets RequestIdReused. A null <paramref name="request"/> is the plain change.
+    /// </summary>
     public async Task<LedgerWriteResult> UpdateStatusAsync(
         Guid id,
         int expectedVersion,
@@ -161,47 +177,70 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         string? cancelReason,
         bool cancelledLate,
         Instant now,
+        LedgerRequest? request,
         CancellationToken ct = default)
     {
         var allowedFrom = AllowedFrom(newStatus);
         var newName = newStatus.ToFhir();
         var cancelling = newStatus == AppointmentStatus.Cancelled;
 
-        await using (var cmd = _dataSource.CreateCommand(
-            $"""
-            UPDATE appointments
-               SET status = $3,
-                   version = version + 1,
-                   updated_at = $4,
-                   hold_expires_at = CASE WHEN $3 IN ('booked', 'arrived') THEN NULL ELSE hold_expires_at END,
-                   cancel_reason = CASE WHEN $6 THEN $7 ELSE cancel_reason END,
-                   cancelled_late = CASE WHEN $6 THEN $8 ELSE cancelled_late END
-             WHERE id = $1 AND version = $2 AND status = ANY($5)
-               AND (status <> 'pending' OR $3 = 'cancelled' OR hold_expires_at > $4)
-            RETURNING {AppointmentColumns.List}
-            """))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = newName, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = allowedFrom, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = cancelling });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)cancelReason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = cancelledLate });
-
-            try
+        var written = await WithTransientRetryAsync(
+            async () =>
             {
-                if (await ReadSingleAsync(cmd, ct).ConfigureAwait(false) is { } updated)
+                await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using var tx = request is null ? null : await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+                if (request is not null && await ClaimRequestAsync(conn, tx, request, ct).ConfigureAwait(false) is { } earlier)
                 {
+                    return earlier;
+                }
+
+                await using var cmd = new NpgsqlCommand(
+                    $"""
+                    UPDATE appointments
+                       SET status = $3,
+                           version = version + 1,
+                           updated_at = $4,
+                           hold_expires_at = CASE WHEN $3 IN ('booked', 'arrived') THEN NULL ELSE hold_expires_at END,
+                           cancel_reason = CASE WHEN $6 THEN $7 ELSE cancel_reason END,
+                           cancelled_late = CASE WHEN $6 THEN $8 ELSE cancelled_late END
+                     WHERE id = $1 AND version = $2 AND status = ANY($5)
+                       AND (status <> 'pending' OR $3 = 'cancelled' OR hold_expires_at > $4)
+                    RETURNING {AppointmentColumns.List}
+                    """,
+                    conn,
+                    tx);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = newName, NpgsqlDbType = NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = allowedFrom, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = cancelling });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)cancelReason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = cancelledLate });
+
+                try
+                {
+                    if (await ReadSingleAsync(cmd, ct).ConfigureAwait(false) is not { } updated)
+                    {
+                        return null;
+                    }
+                    if (request is not null)
+                    {
+                        await RecordRequestAsync(conn, tx, request, id, now, ct).ConfigureAwait(false);
+                        await tx!.CommitAsync(ct).ConfigureAwait(false);
+                    }
                     return new LedgerWriteResult(LedgerWriteKind.Updated, updated);
                 }
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
-            {
-                // Only reachable by re-activating a row (not allowed above), kept for safety.
-                return new LedgerWriteResult(LedgerWriteKind.Conflict, await GetAsync(id, ct).ConfigureAwait(false), LedgerWriteResult.ResourceFromConstraint(e.ConstraintName));
-            }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
+                {
+                    // Only reachable by re-activating a row (not allowed above), kept for safety.
+                    return new LedgerWriteResult(LedgerWriteKind.Conflict, await GetAsync(id, ct).ConfigureAwait(false), LedgerWriteResult.ResourceFromConstraint(e.ConstraintName));
+                }
+            },
+            ct).ConfigureAwait(false);
+        if (written is not null)
+        {
+            return written;
         }
 
         var current = await GetAsync(id, ct).ConfigureAwait(false);
@@ -213,6 +252,86 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         return current.Version != expectedVersion
             ? new LedgerWriteResult(LedgerWriteKind.StaleVersion, current)
             : new LedgerWriteResult(LedgerWriteKind.InvalidTransition, current);
+    }
+
+    /// <summary>
+    /// What the ledger remembers of <paramref name="request"/>'s id, without waiting for a transition in flight:
+    /// Replayed (with the first answer) when the same request was applied, RequestIdReused when the id was used for
+    /// another request, null when the id is new. A cheap look before the rules are checked again on a retry.
+    /// </summary>
+    public async Task<LedgerWriteResult?> FindRequestAsync(LedgerRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await ReadRequestAsync(conn, null, request, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Inside the transition's transaction: waits for any other transaction of the same request id (an advisory lock on
+    /// it), then answers as <see cref="FindRequestAsync"/>. Null: the id is new and this transaction may use it.
+    /// </summary>
+    private static async Task<LedgerWriteResult?> ClaimRequestAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, LedgerRequest request, CancellationToken ct)
+    {
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(74010, hashtext($1))", conn, tx))
+        {
+            lockCmd.Parameters.Add(new NpgsqlParameter { Value = request.RequestId, NpgsqlDbType = NpgsqlDbType.Text });
+            await lockCmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        return await ReadRequestAsync(conn, tx, request, ct).ConfigureAwait(false);
+    }
+
+    private static readonly string RequestResultColumns = string.Join(", ", AppointmentColumns.List.Split(", ").Select(c => "x." + c));
+
+    private static async Task<LedgerWriteResult?> ReadRequestAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, LedgerRequest request, CancellationToken ct)
+    {
+#pragma warning disable CA2100 // Fixed SQL; values are parameters.
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            SELECT q.fingerprint, {RequestResultColumns}
+              FROM appointment_requests q
+             CROSS JOIN LATERAL jsonb_populate_record(NULL::appointments, q.result) x
+             WHERE q.request_id = $1
+            """,
+            conn,
+            tx);
+#pragma warning restore CA2100
+        cmd.Parameters.Add(new NpgsqlParameter { Value = request.RequestId, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return request.SameFingerprint(reader.GetFieldValue<byte[]>(0))
+            ? new LedgerWriteResult(LedgerWriteKind.Replayed, AppointmentColumns.Read(reader, 1))
+            : new LedgerWriteResult(LedgerWriteKind.RequestIdReused, null);
+    }
+
+    /// <summary>Records the request with the row as the transition left it (its first answer), in the transition's transaction.</summary>
+    private static async Task RecordRequestAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, LedgerRequest request, Guid id, Instant now, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO appointment_requests (request_id, appointment_id, operation, fingerprint, created_at, result)
+            SELECT $1, a.id, $2, $3, $4, to_jsonb(a) FROM appointments a WHERE a.id = $5
+            """,
+            conn,
+            tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = request.RequestId, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = request.Operation, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = request.Fingerprint, NpgsqlDbType = NpgsqlDbType.Bytea });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes remembered transition requests older than <paramref name="before"/>; returns how many.</summary>
+    public async Task<int> PruneRequestsAsync(Instant before, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand("DELETE FROM appointment_requests WHERE created_at < $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = before.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -229,7 +348,21 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant roomFreeAt,
         Instant now,
         CancellationToken ct = default) =>
-        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, ct);
+        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, request: null, ct);
+
+    /// <summary><see cref="MoveAsync(Guid, int, string, string, Instant, Instant, Instant, Instant, CancellationToken)"/> recording <paramref name="request"/> as <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, LedgerRequest?, CancellationToken)"/> does.</summary>
+    public Task<LedgerWriteResult> MoveAsync(
+        Guid id,
+        int expectedVersion,
+        string therapistId,
+        string roomId,
+        Instant start,
+        Instant end,
+        Instant roomFreeAt,
+        Instant now,
+        LedgerRequest? request,
+        CancellationToken ct = default) =>
+        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, request, ct);
 
     /// <summary>
     /// Atomic move of a pending (unexpired) or booked appointment to another clinic, with its therapist, room and times
@@ -245,10 +378,25 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant end,
         Instant roomFreeAt,
         Instant now,
+        CancellationToken ct = default) =>
+        ReassignAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, request: null, ct);
+
+    /// <summary><see cref="ReassignAsync(Guid, int, string, string, string, Instant, Instant, Instant, Instant, CancellationToken)"/> recording <paramref name="request"/> as <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, LedgerRequest?, CancellationToken)"/> does.</summary>
+    public Task<LedgerWriteResult> ReassignAsync(
+        Guid id,
+        int expectedVersion,
+        string clinicId,
+        string therapistId,
+        string roomId,
+        Instant start,
+        Instant end,
+        Instant roomFreeAt,
+        Instant now,
+        LedgerRequest? request,
         CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clinicId);
-        return WriteMoveAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, ct);
+        return WriteMoveAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, request, ct);
     }
 
     /// <summary>ledger_reassign; a null <paramref name="clinicId"/> keeps the clinic (a move).</summary>
@@ -262,6 +410,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant end,
         Instant roomFreeAt,
         Instant now,
+        LedgerRequest? request,
         CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(therapistId);
@@ -271,7 +420,14 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         return await WithTransientRetryAsync(
             async () =>
             {
-                await using var cmd = _dataSource.CreateCommand("SELECT * FROM ledger_reassign($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+                await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using var tx = request is null ? null : await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+                if (request is not null && await ClaimRequestAsync(conn, tx, request, ct).ConfigureAwait(false) is { } earlier)
+                {
+                    return earlier;
+                }
+
+                await using var cmd = new NpgsqlCommand("SELECT * FROM ledger_reassign($1, $2, $3, $4, $5, $6, $7, $8, $9)", conn, tx);
                 cmd.Parameters.Add(new NpgsqlParameter { Value = id });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = expectedVersion });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)clinicId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
@@ -281,7 +437,13 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                 cmd.Parameters.Add(new NpgsqlParameter { Value = end.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = roomFreeAt.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                return await ReadMoveOutcomeAsync(cmd, ct).ConfigureAwait(false);
+                var outcome = await ReadMoveOutcomeAsync(cmd, ct).ConfigureAwait(false);
+                if (request is not null && outcome.Kind == LedgerWriteKind.Updated)
+                {
+                    await RecordRequestAsync(conn, tx, request, id, now, ct).ConfigureAwait(false);
+                    await tx!.CommitAsync(ct).ConfigureAwait(false);
+                }
+                return outcome;
             },
             ct).ConfigureAwait(false);
     }

@@ -22,4 +22,13 @@ public enum LedgerWriteKind
 
     /// <summary>An existing row was changed (status change or move).</summary>
     Updated,
+
+    /// <summary>
+    /// The request id already made this very change (a retry): nothing was written; <see cref="LedgerWriteResult.Record"/>
+    /// is the row as that first change left it (the first answer).
+    /// </summary>
+    Replayed,
+
+    /// <summary>The request id was used for a different request (see <see cref="LedgerRequest"/>): nothing was written.</summary>
+    RequestIdReused,
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
 using NmtPractice.Grains.Cover;
+using NmtPractice.Grains.Requests;
 using NmtPractice.Api.Security;
 using NmtPractice.Hosting;
 using NmtPractice.Hosting.LocalPostgres;
@@ -267,6 +268,7 @@ public sealed class NmtServer : IAsyncDisposable
                 silo.Services.Configure<SiloMessagingOptions>(builder.Configuration.GetSection("Orleans:Messaging"));
                 silo.Services.Configure<CoverOptions>(builder.Configuration.GetSection(CoverOptions.Section));
                 ConfigureClusterTls(silo, options, embedded);
+                silo.Services.Configure<RequestLogOptions>(builder.Configuration.GetSection(RequestLogOptions.Section));
             });
         }
         else

@@ -23,7 +23,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_retried_request_id_returns_the_first_appointment_and_books_once()
+    public async Task A_retried_request_id_returns_the_first_appointment_and_books_once_and_a_reused_one_is_refused()
     {
         var chain = new GrainChain(fixture.Grains, Guid.NewGuid().ToString("N")[..8]);
         var clinic = await chain.Clinic("a");
@@ -40,7 +40,9 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
         var id = concurrent[0].Value!.Id;
         Assert.All(concurrent, r => Assert.Equal(id, r.Value!.Id));
         Assert.Equal(id, later.Value!.Id);
-        Assert.Equal(id, laterElsewhere.Value!.Id);
+        // The same request id for another slot is another request: refused (it used to return the first appointment,
+        // hiding the caller's bug), and nothing more is booked.
+        Assert.Equal(RefusalReason.RequestIdReused, laterElsewhere.Refusal?.Reason);
         Assert.Single(await fixture.Ledger.ListForClientAsync(client.Id, start - Duration.FromDays(1), start + Duration.FromDays(1)));
     }
 

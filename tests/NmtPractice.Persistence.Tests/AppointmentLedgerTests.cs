@@ -180,6 +180,54 @@ public sealed class AppointmentLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_transition_with_a_request_id_is_recorded_with_it_and_a_retry_replays_it_without_applying_it_again()
+    {
+        var rec = (await _ledger.InsertAsync(Appt(9, 10), Now)).Record!;
+        var request = new LedgerRequest("rq-cancel-" + _s, "booking.cancel", [1, 2, 3]);
+        var first = await _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Cancelled, "client", false, Now, request);
+        Assert.Equal((LedgerWriteKind.Updated, 2), (first.Kind, first.Record!.Version));
+
+        // The retry comes later and with the version it read before the first change: the first answer, no change.
+        var retry = await _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Cancelled, "client", false, At(7), request);
+        Assert.Equal(LedgerWriteKind.Replayed, retry.Kind);
+        Assert.Equal(first.Record, retry.Record);
+        Assert.Equal(first.Record, await _ledger.GetAsync(rec.Id));
+        Assert.Equal(LedgerWriteKind.Replayed, (await _ledger.FindRequestAsync(request))!.Kind);
+
+        // The same id with another fingerprint, on this or another appointment: refused, nothing written.
+        var other = (await _ledger.InsertAsync(Appt(11, 12), Now)).Record!;
+        var reused = await _ledger.UpdateStatusAsync(other.Id, 1, AppointmentStatus.Arrived, null, false, Now, request with { Fingerprint = [9] });
+        Assert.Equal((LedgerWriteKind.RequestIdReused, (AppointmentRecord?)null), (reused.Kind, reused.Record));
+        Assert.Equal(other, await _ledger.GetAsync(other.Id));
+
+        // A refused transition is not recorded: the id stays free.
+        var refusedRequest = new LedgerRequest("rq-refused-" + _s, "booking.confirm", [4]);
+        Assert.Equal(LedgerWriteKind.InvalidTransition, (await _ledger.UpdateStatusAsync(other.Id, 1, AppointmentStatus.Booked, null, false, Now, refusedRequest)).Kind);
+        Assert.Null(await _ledger.FindRequestAsync(refusedRequest));
+
+        // A move: the same, through ledger_reassign.
+        var move = new LedgerRequest("rq-move-" + _s, "booking.reschedule", [5]);
+        var moved = await _ledger.MoveAsync(other.Id, 1, "t1" + _s, "r2", At(14), At(15), At(15), Now, move);
+        Assert.Equal((LedgerWriteKind.Updated, 2), (moved.Kind, moved.Record!.Version));
+        var movedAgain = await _ledger.MoveAsync(other.Id, 1, "t1" + _s, "r2", At(14), At(15), At(15), At(8), move);
+        Assert.Equal((LedgerWriteKind.Replayed, moved.Record), (movedAgain.Kind, movedAgain.Record));
+        Assert.Equal(moved.Record, await _ledger.GetAsync(other.Id));
+    }
+
+    [Fact]
+    public async Task A_concurrent_duplicate_pair_of_a_transition_applies_it_once()
+    {
+        var rec = (await _ledger.InsertAsync(Appt(9, 10), Now)).Record!;
+        var request = new LedgerRequest("rq-pair-" + _s, "booking.checkin", [7]);
+        var pair = await Task.WhenAll(
+            _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Arrived, null, false, Now, request),
+            _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Arrived, null, false, Now, request));
+        Assert.Equal([LedgerWriteKind.Updated, LedgerWriteKind.Replayed], pair.Select(p => p.Kind).Order());
+        Assert.Equal(pair[0].Record, pair[1].Record);
+        Assert.Equal(2, (await _ledger.GetAsync(rec.Id))!.Version);
+    }
+
+    [Fact]
     public async Task Status_changes_check_version_existence_and_transition()
     {
         var rec = (await _ledger.InsertAsync(Appt(9, 10), Now)).Record!;

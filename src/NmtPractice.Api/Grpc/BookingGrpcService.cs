@@ -37,8 +37,8 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
 
     public override async Task<Appointment> ConfirmHold(ConfirmHoldRequest request, ServerCallContext context)
     {
-        WireFormat.RequestId(request.RequestId, required: false);
-        return MapAppointment((await AppointmentGrain(request.AppointmentId).Confirm()).OrThrow());
+        var requestId = WireFormat.RequestId(request.RequestId, required: false);
+        return MapAppointment((await AppointmentGrain(request.AppointmentId).Confirm(requestId)).OrThrow());
     }
 
     public override async Task<Appointment> Book(BookRequest request, ServerCallContext context)
@@ -50,36 +50,36 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
 
     public override async Task<Appointment> Reschedule(V1.RescheduleRequest request, ServerCallContext context)
     {
-        WireFormat.RequestId(request.RequestId, required: false);
+        var requestId = WireFormat.RequestId(request.RequestId, required: false);
         var appointment = AppointmentGrain(request.AppointmentId);
-        var move = MapReschedule(request);
+        var move = MapReschedule(request) with { RequestId = requestId };
         return MapAppointment((await appointment.Reschedule(move)).OrThrow());
     }
 
     public override async Task<Appointment> Cancel(CancelRequest request, ServerCallContext context)
     {
-        WireFormat.RequestId(request.RequestId, required: false);
+        var requestId = WireFormat.RequestId(request.RequestId, required: false);
         var appointment = AppointmentGrain(request.AppointmentId);
         var reason = WireFormat.Text(request.Reason, "reason", Validation.MaxNameLength);
-        return MapAppointment((await appointment.Cancel(reason)).OrThrow());
+        return MapAppointment((await appointment.Cancel(reason, requestId)).OrThrow());
     }
 
     public override async Task<Appointment> CheckIn(CheckInRequest request, ServerCallContext context)
     {
-        WireFormat.RequestId(request.RequestId, required: false);
-        return MapAppointment((await AppointmentGrain(request.AppointmentId).CheckIn()).OrThrow());
+        var requestId = WireFormat.RequestId(request.RequestId, required: false);
+        return MapAppointment((await AppointmentGrain(request.AppointmentId).CheckIn(requestId)).OrThrow());
     }
 
     public override async Task<Appointment> Complete(CompleteRequest request, ServerCallContext context)
     {
-        WireFormat.RequestId(request.RequestId, required: false);
-        return MapAppointment((await AppointmentGrain(request.AppointmentId).Complete()).OrThrow());
+        var requestId = WireFormat.RequestId(request.RequestId, required: false);
+        return MapAppointment((await AppointmentGrain(request.AppointmentId).Complete(requestId)).OrThrow());
     }
 
     public override async Task<Appointment> MarkNoShow(MarkNoShowRequest request, ServerCallContext context)
     {
-        WireFormat.RequestId(request.RequestId, required: false);
-        return MapAppointment((await AppointmentGrain(request.AppointmentId).MarkNoShow()).OrThrow());
+        var requestId = WireFormat.RequestId(request.RequestId, required: false);
+        return MapAppointment((await AppointmentGrain(request.AppointmentId).MarkNoShow(requestId)).OrThrow());
     }
 
     public override async Task<Appointment> GetAppointment(GetAppointmentRequest request, ServerCallContext context)

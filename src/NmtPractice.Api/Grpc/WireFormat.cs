@@ -51,7 +51,8 @@ public static class WireFormat
     }
 
     /// <summary>
-    /// The request id of a mutation: the idempotency key of Book and Hold (then required), advisory elsewhere.
+    /// The request id of a mutation: its idempotency key (docs/architecture.md, "Retries and request ids"). Required
+    /// for Book, Hold and the cover operations; optional elsewhere, and a mutation without one is not idempotent.
     /// </summary>
     public static string? RequestId(string value, bool required)
     {

@@ -13,29 +13,52 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
 
     Task<AppointmentRecord?> IAppointmentGrain.Get() => ledger.GetAsync(Id);
 
-    Task<Result<AppointmentRecord>> IAppointmentGrain.Confirm() =>
-        ChangeStatus(AppointmentStatus.Booked, (a, now, _) => AppointmentLifecycle.CheckConfirm(a, now));
+    Task<Result<AppointmentRecord>> IAppointmentGrain.Confirm(string? requestId) =>
+        ChangeStatus(AppointmentStatus.Booked, (a, now, _) => AppointmentLifecycle.CheckConfirm(a, now), requestId);
 
-    Task<Result<AppointmentRecord>> IAppointmentGrain.CheckIn() =>
-        ChangeStatus(AppointmentStatus.Arrived, (a, now, _) => AppointmentLifecycle.CheckCheckIn(a, now));
+    Task<Result<AppointmentRecord>> IAppointmentGrain.CheckIn(string? requestId) =>
+        ChangeStatus(AppointmentStatus.Arrived, (a, now, _) => AppointmentLifecycle.CheckCheckIn(a, now), requestId);
 
-    Task<Result<AppointmentRecord>> IAppointmentGrain.Complete() =>
-        ChangeStatus(AppointmentStatus.Fulfilled, (a, _, _) => AppointmentLifecycle.CheckComplete(a));
+    Task<Result<AppointmentRecord>> IAppointmentGrain.Complete(string? requestId) =>
+        ChangeStatus(AppointmentStatus.Fulfilled, (a, _, _) => AppointmentLifecycle.CheckComplete(a), requestId);
 
-    Task<Result<AppointmentRecord>> IAppointmentGrain.MarkNoShow() =>
-        ChangeStatus(AppointmentStatus.NoShow, (a, now, _) => AppointmentLifecycle.CheckNoShow(a, now));
+    Task<Result<AppointmentRecord>> IAppointmentGrain.MarkNoShow(string? requestId) =>
+        ChangeStatus(AppointmentStatus.NoShow, (a, now, _) => AppointmentLifecycle.CheckNoShow(a, now), requestId);
 
-    Task<Result<AppointmentRecord>> IAppointmentGrain.Cancel(string reason)
+    Task<Result<AppointmentRecord>> IAppointmentGrain.Cancel(string reason, string? requestId)
     {
         var reasonText = string.IsNullOrWhiteSpace(reason) ? "unspecified" : reason.Trim();
         return Validation.OptionalText("reason", reasonText, Validation.MaxNameLength) is { } invalid
             ? Task.FromResult<Result<AppointmentRecord>>(invalid)
-            : ChangeStatus(AppointmentStatus.Cancelled, (a, now, _) => AppointmentLifecycle.CheckCancel(a, now), reasonText);
+            : ChangeStatus(AppointmentStatus.Cancelled, (a, now, _) => AppointmentLifecycle.CheckCancel(a, now), requestId, reasonText);
+    }
+
+    /// <summary>
+    /// A retry of a request this appointment has seen: the first answer (Replayed) or REQUEST_ID_REUSED; null for a
+    /// new request id (or none). Looked up before the rules, which a retry would no longer pass (a confirmed hold
+    /// cannot be confirmed again).
+    /// </summary>
+    private async Task<Result<AppointmentRecord>?> Earlier(LedgerRequest? request)
+    {
+        if (request is null)
+        {
+            return null;
+        }
+        if (BookingLimits.CheckRequestId(request.RequestId) is { } invalid)
+        {
+            return invalid;
+        }
+        return await ledger.FindRequestAsync(request) is { } earlier ? LedgerOutcomes.ToResult(earlier, Id) : null;
     }
 
     private async Task<Result<AppointmentRecord>> ChangeStatus(
-        AppointmentStatus to, Func<AppointmentRecord, Instant, Clinic, Refusal?> check, string? cancelReason = null)
+        AppointmentStatus to, Func<AppointmentRecord, Instant, Clinic, Refusal?> check, string? requestId, string? cancelReason = null)
     {
+        var request = RequestIds.For(requestId, AuditAction(to), Id, cancelReason);
+        if (await Earlier(request) is { } earlier)
+        {
+            return earlier;
+        }
         if (await ledger.GetAsync(Id) is not { } current)
         {
             return Refusal.NotFound("appointment_id", $"Appointment {Id} does not exist.");
@@ -51,13 +74,13 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
             return refusal;
         }
         var late = to == AppointmentStatus.Cancelled && AppointmentLifecycle.IsLateCancellation(current, clinic.CancellationWindow, now);
-        var write = await ledger.UpdateStatusAsync(Id, current.Version, to, cancelReason, late, now);
+        var write = await ledger.UpdateStatusAsync(Id, current.Version, to, cancelReason, late, now, request);
         if (write.Kind == LedgerWriteKind.InvalidTransition && to == AppointmentStatus.Booked)
         {
             return new Refusal(RefusalReason.HoldExpired, $"The hold on appointment {Id} has expired.");
         }
         var result = LedgerOutcomes.ToResult(write, Id);
-        if (result.Value is { } updated)
+        if (write.Kind == LedgerWriteKind.Updated && result.Value is { } updated)
         {
             await Tell(clinic, updated, current);
             await audit.BookingChanged(AuditAction(to), updated);
@@ -75,6 +98,13 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
         if (invalid is not null)
         {
             return invalid;
+        }
+        var ledgerRequest = RequestIds.For(
+            request.RequestId, "booking.reschedule", Id,
+            request.NewStart.ToUnixTimeTicks().ToString(System.Globalization.CultureInfo.InvariantCulture), request.TherapistId, request.RoomId, request.ClinicId);
+        if (await Earlier(ledgerRequest) is { } earlier)
+        {
+            return earlier;
         }
         if (await ledger.GetAsync(Id) is not { } current)
         {
@@ -137,15 +167,15 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
         }
 
         var write = clinic.Id == current.ClinicId
-            ? await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now)
-            : await ledger.ReassignAsync(Id, current.Version, clinic.Id, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now);
+            ? await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest)
+            : await ledger.ReassignAsync(Id, current.Version, clinic.Id, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest);
         if (!write.Succeeded)
         {
             await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
             await Task.WhenAll(clinicDay.Resync(), therapistDay.Resync(), clientCalendar.Resync());
         }
         var result = LedgerOutcomes.ToResult(write, Id);
-        if (result.Value is { } moved)
+        if (write.Kind == LedgerWriteKind.Updated && result.Value is { } moved)
         {
             await Tell(oldClinic, clinic, moved, current);
             await audit.BookingChanged("booking.reschedule", moved);

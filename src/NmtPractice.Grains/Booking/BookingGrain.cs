@@ -99,7 +99,7 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
             // attempts may have stepped back; a random pause lets one of them through).
             if (await ledger.GetByRequestIdAsync(r.RequestId) is { } earlier)
             {
-                return Result<AppointmentRecord>.Ok(earlier);
+                return RequestIds.SameBooking(r, earlier) ? Result<AppointmentRecord>.Ok(earlier) : RequestIds.Reused();
             }
             if (clock.GetCurrentInstant() > deadline)
             {
@@ -186,8 +186,12 @@ public sealed class BookingGrain(LedgerInsertBatcher writer, AppointmentLedger l
                 metrics.Bookings.Add(1);
                 return Result<AppointmentRecord>.Ok(write.Record!);
             case LedgerWriteKind.Duplicate:
+                // A retry of a booking the ledger has: the first appointment if it is the same request, else
+                // REQUEST_ID_REUSED (a client bug that must not pass as a success).
                 await ReleaseWhere(tentative.ReservationId, (true, clinicDay), (true, therapistDay), (true, clientCalendar));
-                return Result<AppointmentRecord>.Ok(write.Record!);
+                return write.Record is { } first && !RequestIds.SameBooking(r, first)
+                    ? RequestIds.Reused()
+                    : Result<AppointmentRecord>.Ok(write.Record!);
             default:
                 logger.LogInformation("Ledger refused appointment {AppointmentId} that memory accepted: {Kind} {Resource}",
                     tentative.AppointmentId, write.Kind, write.ConflictWith);

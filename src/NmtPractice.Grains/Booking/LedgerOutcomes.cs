@@ -13,7 +13,8 @@ internal static class LedgerOutcomes
 
     public static Result<AppointmentRecord> ToResult(LedgerWriteResult write, Guid id) => write.Kind switch
     {
-        LedgerWriteKind.Inserted or LedgerWriteKind.Updated or LedgerWriteKind.Duplicate => Result<AppointmentRecord>.Ok(write.Record!),
+        LedgerWriteKind.Inserted or LedgerWriteKind.Updated or LedgerWriteKind.Duplicate or LedgerWriteKind.Replayed => Result<AppointmentRecord>.Ok(write.Record!),
+        LedgerWriteKind.RequestIdReused => RequestIds.Reused(),
         LedgerWriteKind.NotFound => Refusal.NotFound("appointment_id", $"Appointment {id} does not exist."),
         LedgerWriteKind.StaleVersion => new Refusal(RefusalReason.Concurrency, $"Appointment {id} changed meanwhile; read it again and retry."),
         LedgerWriteKind.InvalidTransition => new Refusal(RefusalReason.InvalidTransition,

@@ -77,8 +77,9 @@ public sealed class ClinicGrain(
     Task<Result<Clinic>> IClinicGrain.SetOpeningHours(IReadOnlyList<OpeningRange> hours) =>
         Change(c => c with { OpeningHours = [.. hours] });
 
+    /// <summary>Adds a closure; the same closure (dates and reason) twice is one closure, so a retry adds nothing.</summary>
     Task<Result<Clinic>> IClinicGrain.AddClosure(Closure closure) =>
-        Change(c => c with { Closures = [.. c.Closures, closure] });
+        Change(c => c.Closures.Contains(closure) ? c : c with { Closures = [.. c.Closures, closure] });
 
     Task<Result<Clinic>> IClinicGrain.RemoveClosure(LocalDate from, LocalDate to) =>
         Change(c => c.Closures.Any(x => x.Dates == new DateRange(from, to))
@@ -90,7 +91,8 @@ public sealed class ClinicGrain(
 
     Task<Result<Clinic>> IClinicGrain.AddRoomOutOfService(string roomId, OutOfServicePeriod period) =>
         Change(c => c.FindRoom(roomId) is not null
-            ? Result<Clinic>.Ok(c with { Rooms = [.. c.Rooms.Select(r => r.Id == roomId ? r with { OutOfService = [.. r.OutOfService, period] } : r)] })
+            // The same period twice is one period, so a retry adds nothing.
+            ? Result<Clinic>.Ok(c with { Rooms = [.. c.Rooms.Select(r => r.Id == roomId && !r.OutOfService.Contains(period) ? r with { OutOfService = [.. r.OutOfService, period] } : r)] })
             : Refusal.NotFound("room_id", $"Clinic {c.Id} has no room '{roomId}'."));
 
     Task<Result<Clinic>> IClinicGrain.UpsertService(Service service) =>
@@ -122,6 +124,10 @@ public sealed class ClinicGrain(
             return result;
         }
         var next = result.Value!;
+        if (ReferenceEquals(next, current))
+        {
+            return result;
+        }
         if (ConfigValidation.Clinic(next) is { } refusal)
         {
             return refusal;
