@@ -5,13 +5,17 @@ namespace NmtPractice.Server;
 
 /// <summary>
 /// The server's settings, section <c>Nmt</c> (appsettings.json, environment variables <c>NMT__SILOPORT</c>..., or
-/// command line <c>--Nmt:SiloPort 11112</c>). The database is <c>ConnectionStrings:Nmt</c>; without it the server runs
-/// the embedded default (a private PostgreSQL in <see cref="DataDirectory"/>).
+/// command line <c>--Nmt:SiloPort 11112</c>). The database is <c>ConnectionStrings:Nmt</c> (the application's
+/// least-privilege role), with <c>ConnectionStrings:NmtOwner</c> (the schema owner) for migrations; without them the
+/// server runs the embedded default (a private PostgreSQL in <see cref="DataDirectory"/>, which sets up both roles).
 /// </summary>
 public sealed class NmtOptions
 {
     public const string Section = "Nmt";
     public const string ConnectionStringName = "Nmt";
+
+    /// <summary>The owner's connection (<c>ConnectionStrings:NmtOwner</c>): migrations and bulk loads only.</summary>
+    public const string OwnerConnectionStringName = "NmtOwner";
     public const string DefaultUrl = "http://127.0.0.1:5080";
     public const string DefaultTlsUrl = "https://127.0.0.1:5080";
 
@@ -46,6 +50,9 @@ public sealed class NmtOptions
     /// <summary>Seed the demo chain after start-up (idempotent).</summary>
     public bool Demo { get; set; }
 
+    /// <summary>The database roles (<c>Nmt:Database</c>); see docs/security.md.</summary>
+    public DatabaseRoleOptions Database { get; set; } = new();
+
     public OtlpOptions Otlp { get; set; } = new();
 
     /// <summary>
@@ -73,4 +80,14 @@ public sealed class NmtOptions
     /// <summary><paramref name="dataDirectory"/> as an absolute path, a relative one taken from <paramref name="currentDirectory"/>.</summary>
     public static string ResolveDataDirectory(string dataDirectory, string currentDirectory) =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(dataDirectory) ? "./.data/nmt" : dataDirectory, currentDirectory);
+}
+
+/// <summary><c>Nmt:Database</c>: the roles the migrations grant to and, in embedded mode, the server creates.</summary>
+public sealed class DatabaseRoleOptions
+{
+    /// <summary>The application's role: the migrations grant it row access only (no DDL, audit_log append-only).</summary>
+    public string AppRole { get; set; } = Persistence.Migrator.DefaultAppRole;
+
+    /// <summary>Embedded mode only: the role that owns the database and runs the migrations.</summary>
+    public string OwnerRole { get; set; } = Hosting.LocalPostgres.DatabaseRoles.DefaultOwnerRole;
 }

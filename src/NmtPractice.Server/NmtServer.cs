@@ -22,19 +22,21 @@ namespace NmtPractice.Server;
 
 /// <summary>
 /// One NmtPractice server process: an Orleans silo and/or the gRPC gateway, on a PostgreSQL given by
-/// <c>ConnectionStrings:Nmt</c> (cluster mode, ADO.NET clustering) or, without one, on an embedded private PostgreSQL
-/// in the data directory (started here, stopped on dispose). Program.cs runs it; tests start it in-process.
+/// <c>ConnectionStrings:Nmt</c> (cluster mode, ADO.NET clustering; migrations as <c>ConnectionStrings:NmtOwner</c>) or,
+/// without one, on an embedded private PostgreSQL in the data directory (started here, stopped on dispose; migrated as
+/// its owner role, run as its application role). Program.cs runs it; tests start it in-process.
 /// </summary>
 public sealed class NmtServer : IAsyncDisposable
 {
     private readonly LocalPostgresCluster? _embedded;
     private int _disposed;
 
-    private NmtServer(WebApplication app, NmtOptions options, string connectionString, LocalPostgresCluster? embedded)
+    private NmtServer(WebApplication app, NmtOptions options, DatabaseConnections database, LocalPostgresCluster? embedded)
     {
         App = app;
         Options = options;
-        ConnectionString = connectionString;
+        ConnectionString = database.App;
+        OwnerConnectionString = database.Owner;
         _embedded = embedded;
     }
 
@@ -42,8 +44,11 @@ public sealed class NmtServer : IAsyncDisposable
 
     public NmtOptions Options { get; }
 
-    /// <summary>The database the server runs on (the embedded one's in embedded mode).</summary>
+    /// <summary>The database the server runs on, as the application role (the embedded one's in embedded mode).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The same database as the owner role (migrations, bulk loads); <see cref="ConnectionString"/> without <c>ConnectionStrings:NmtOwner</c>.</summary>
+    public string OwnerConnectionString { get; }
 
     /// <summary>The embedded PostgreSQL's data directory, or null in cluster mode.</summary>
     public string? DataDirectory => _embedded?.DataDirectory;
@@ -74,12 +79,13 @@ public sealed class NmtServer : IAsyncDisposable
         using var bootLoggers = CreateBootLoggers(builder.Configuration);
         var logger = bootLoggers.CreateLogger<NmtServer>();
 
-        var (connectionString, embedded) = await OpenDatabaseAsync(builder.Configuration, options, logger, ct);
+        var (database, embedded) = await OpenDatabaseAsync(builder.Configuration, options, logger, ct);
         try
         {
+            var connectionString = database.App;
             if (ServerRole.HostsSilo(options.Role) && options.MigrateOnStart)
             {
-                await MigrateAsync(connectionString, bootLoggers.CreateLogger("NmtPractice.Migrations"), ct);
+                await MigrateAsync(database.Owner, options, bootLoggers.CreateLogger("NmtPractice.Migrations"), ct);
             }
             if (embedded is not null)
             {
@@ -97,7 +103,7 @@ public sealed class NmtServer : IAsyncDisposable
                 app.MapOperations();
             }
 
-            var server = new NmtServer(app, options, connectionString, embedded);
+            var server = new NmtServer(app, options, database, embedded);
             embedded = null;
             try
             {
@@ -131,10 +137,10 @@ public sealed class NmtServer : IAsyncDisposable
         var options = ReadOptions(builder.Configuration);
         using var bootLoggers = CreateBootLoggers(builder.Configuration);
         var logger = bootLoggers.CreateLogger<NmtServer>();
-        var (connectionString, embedded) = await OpenDatabaseAsync(builder.Configuration, options, logger, ct);
+        var (database, embedded) = await OpenDatabaseAsync(builder.Configuration, options, logger, ct);
         try
         {
-            await MigrateAsync(connectionString, bootLoggers.CreateLogger("NmtPractice.Migrations"), ct);
+            await MigrateAsync(database.Owner, options, bootLoggers.CreateLogger("NmtPractice.Migrations"), ct);
             logger.LogInformation("Migrations applied");
         }
         finally
@@ -187,13 +193,23 @@ public sealed class NmtServer : IAsyncDisposable
     private static ILoggerFactory CreateBootLoggers(IConfiguration configuration) =>
         LoggerFactory.Create(b => b.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true));
 
-    private static async Task<(string ConnectionString, LocalPostgresCluster? Embedded)> OpenDatabaseAsync(
+    /// <summary>The application's and the owner's connection strings to one database.</summary>
+    private sealed record DatabaseConnections(string App, string Owner);
+
+    private static async Task<(DatabaseConnections Database, LocalPostgresCluster? Embedded)> OpenDatabaseAsync(
         IConfiguration configuration, NmtOptions options, ILogger logger, CancellationToken ct)
     {
         var connectionString = configuration.GetConnectionString(NmtOptions.ConnectionStringName);
+        var ownerConnectionString = configuration.GetConnectionString(NmtOptions.OwnerConnectionStringName);
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            return (connectionString, null);
+            // Without an owner connection (development) the migrations run as the application's connection.
+            return (new DatabaseConnections(connectionString, string.IsNullOrWhiteSpace(ownerConnectionString) ? connectionString : ownerConnectionString), null);
+        }
+        if (!string.IsNullOrWhiteSpace(ownerConnectionString))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:NmtOwner is set but ConnectionStrings:Nmt is not: the server connects as the application role (ConnectionStrings:Nmt, environment ConnectionStrings__Nmt) and migrates as the owner (docs/configuration.md).");
         }
         if (options.Role != ServerRole.SiloAndGateway)
         {
@@ -212,13 +228,26 @@ public sealed class NmtServer : IAsyncDisposable
             },
             logger,
             ct);
-        return (cluster.ConnectionString, cluster);
+        try
+        {
+            // The superuser sets up the two roles (passwords generated once, kept 0600 in the PostgreSQL data
+            // directory); the server migrates as the owner and runs as the application role.
+            var owner = (options.Database.OwnerRole, cluster.ReadOrCreatePassword(options.Database.OwnerRole));
+            var app = (options.Database.AppRole, cluster.ReadOrCreatePassword(options.Database.AppRole));
+            await DatabaseRoles.EnsureAsync(cluster.AdminConnectionString, cluster.DatabaseName, owner, app, logger, ct);
+            return (new DatabaseConnections(cluster.ConnectionStringFor(app.Item1, app.Item2), cluster.ConnectionStringFor(owner.Item1, owner.Item2)), cluster);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
-    private static async Task MigrateAsync(string connectionString, ILogger logger, CancellationToken ct)
+    private static async Task MigrateAsync(string ownerConnectionString, NmtOptions options, ILogger logger, CancellationToken ct)
     {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await Migrator.ApplyAsync(dataSource, logger, ct);
+        await using var dataSource = NpgsqlDataSource.Create(ownerConnectionString);
+        await Migrator.ApplyAsync(dataSource, logger, options.Database.AppRole, ct);
     }
 
     /// <summary>
@@ -361,7 +390,7 @@ public sealed class NmtServer : IAsyncDisposable
         var logger = App.Services.GetRequiredService<ILogger<NmtServer>>();
         var database = new NpgsqlConnectionStringBuilder(ConnectionString);
         logger.LogInformation(
-            "NmtPractice {Role} started: gRPC (HTTP/2, {Transport}) on {Urls}; Orleans {ClusterTransport}; database {Database} on {Host}:{Port}; data directory {DataDirectory}",
+            "NmtPractice {Role} started: gRPC (HTTP/2, {Transport}) on {Urls}; Orleans {ClusterTransport}; database {Database} on {Host}:{Port} as {User}; data directory {DataDirectory}",
             Options.Role,
             Urls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)) ? "TLS" : "without TLS",
             string.Join(", ", Urls),
@@ -369,6 +398,7 @@ public sealed class NmtServer : IAsyncDisposable
             database.Database,
             database.Host,
             database.Port,
+            database.Username,
             DataDirectory ?? "(cluster mode: the database's)");
         if (App.Services.GetService<AuthenticationSource>() is { } auth)
         {

@@ -116,15 +116,17 @@ public sealed class SeedChainTests(PostgresFixture postgres)
         var database = await postgres.CreateDatabaseAsync("seed");
         await using var server = await NmtServer.StartAsync(
         [
-            "--ConnectionStrings:Nmt=" + database, "--urls=http://127.0.0.1:0", "--Nmt:SiloPort=0", "--Nmt:GatewayPort=0",
+            "--ConnectionStrings:Nmt=" + database, "--ConnectionStrings:NmtOwner=" + postgres.AsOwner(database),
+            "--urls=http://127.0.0.1:0", "--Nmt:SiloPort=0", "--Nmt:GatewayPort=0",
             "--Nmt:ClusterId=seed-" + Guid.NewGuid().ToString("N")[..8], "--Logging:LogLevel:Default=Warning",
             TestTokens.KeyArgument(TestTokens.NewKey()),
         ]);
         var options = new SeedOptions { Clinics = 2, RoomsPerClinic = 3, Therapists = 4, Clients = 50, Appointments = 200, Days = 30, FutureDays = 7, Seed = 3 };
         var output = new StringWriter();
 
-        var summary = await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, options, output);
-        var again = await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, options, new StringWriter());
+        // The bulk load turns the ledger's triggers off: the owner's right (what `seed` uses), not the application's.
+        var summary = await GeneratedChainSeeder.RunAsync(server.Services, server.OwnerConnectionString, options, output);
+        var again = await GeneratedChainSeeder.RunAsync(server.Services, server.OwnerConnectionString, options, new StringWriter());
 
         await using var data = Npgsql.NpgsqlDataSource.Create(database);
         Assert.Equal(200, summary.Appointments);

@@ -378,7 +378,8 @@ public sealed class AppointmentLedgerTests : IDisposable
     [Fact]
     public async Task CountOverlaps_detects_overlaps_when_the_constraints_are_gone()
     {
-        var cs = await _fixture.CreateDatabaseAsync("overlaps");
+        // Dropping the constraints is DDL: the owner's right, not the application's.
+        var cs = _fixture.AsOwner(await _fixture.CreateDatabaseAsync("overlaps"));
         await using var ds = NpgsqlDataSource.Create(cs);
         var ledger = new AppointmentLedger(ds);
         Assert.Equal(0, await new LedgerOracle(ds).CountOverlapsAsync());

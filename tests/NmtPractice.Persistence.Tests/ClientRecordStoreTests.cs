@@ -12,6 +12,7 @@ namespace NmtPractice.Persistence.Tests;
 public sealed class ClientRecordStoreTests : IDisposable
 {
     private static readonly Instant Day = Instant.FromUtc(2030, 5, 6, 0, 0);
+    private readonly PostgresFixture _fixture;
     private readonly NpgsqlDataSource _ds;
     private readonly ClientRecordStore _store;
     private readonly AuditLog _audit;
@@ -19,6 +20,7 @@ public sealed class ClientRecordStoreTests : IDisposable
 
     public ClientRecordStoreTests(PostgresFixture fixture)
     {
+        _fixture = fixture;
         _ds = fixture.CreateDataSource();
         _store = new ClientRecordStore(_ds);
         _audit = new AuditLog(_ds);
@@ -137,10 +139,12 @@ public sealed class ClientRecordStoreTests : IDisposable
     [Fact]
     public async Task Record_migrations_run_again_without_harm()
     {
+        // Migrations are DDL: the owner role runs them, not the application's.
+        await using var owner = NpgsqlDataSource.Create(_fixture.OwnerConnectionString);
         foreach (var migration in Migrator.LoadEmbedded().Where(m => m.Name is "0005_client_records" or "0006_audit"))
         {
 #pragma warning disable CA2100 // Our own embedded scripts.
-            await using var command = _ds.CreateCommand(migration.Sql);
+            await using var command = owner.CreateCommand(migration.Sql);
 #pragma warning restore CA2100
             await command.ExecuteNonQueryAsync();
         }

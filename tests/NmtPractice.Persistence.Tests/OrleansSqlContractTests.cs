@@ -61,7 +61,8 @@ public sealed class OrleansSqlContractTests(PostgresFixture fixture) : IAsyncLif
     [Fact]
     public async Task Migrator_applies_the_orleans_scripts_and_they_are_idempotent()
     {
-        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        // Migrations are DDL: the owner role runs them, not the application's.
+        await using var connection = new NpgsqlConnection(fixture.AsOwner(db.ConnectionString));
         await connection.OpenAsync();
         var recorded = new List<string>();
         await using (var applied = new NpgsqlCommand("SELECT name FROM schema_migrations WHERE name LIKE '01%orleans%' ORDER BY name", connection))

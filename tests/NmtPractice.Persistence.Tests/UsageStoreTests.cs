@@ -244,7 +244,8 @@ public sealed class UsageStoreTests(PostgresFixture fixture)
     [Fact]
     public async Task A_bulk_load_with_capture_off_is_counted_by_a_rebuild()
     {
-        await using var ds = await FreshDatabaseAsync();
+        // Turning a trigger off is DDL, the owner's right (the seeder's bulk load runs as the owner), not the application's.
+        await using var ds = NpgsqlDataSource.Create(fixture.AsOwner(await fixture.CreateDatabaseAsync("usage")));
         var store = new UsageStore(ds);
         var ledger = new AppointmentLedger(ds);
         await store.RegisterClinicAsync("lon", London);

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using NmtPractice.Persistence;
 using NmtPractice.Hosting.LocalPostgres;
@@ -8,7 +10,12 @@ using Xunit.Abstractions;
 namespace NmtPractice.Testing;
 
 /// <summary>
-/// A migrated PostgreSQL database for tests. With NMT_TEST_POSTGRES set to a connection string, that server is used;
+/// A migrated PostgreSQL database for tests, with the production split of roles: <see cref="ConnectionString"/> is the
+/// application role <c>nmt_app</c> (rows only, no DDL, audit_log append-only), <see cref="OwnerConnectionString"/> the
+/// owner <c>nmt_owner</c> that ran the migrations, <see cref="AdminConnectionString"/> the superuser. A test that needs
+/// DDL or superuser powers asks for them explicitly (<see cref="AsOwner"/>, <see cref="AsAdmin"/>).
+/// With NMT_TEST_POSTGRES set to a (superuser) connection string, that server is used (the two roles are created on it,
+/// with passwords derived from that connection string, so that every test process agrees on them);
 /// otherwise a private <see cref="LocalPostgresCluster"/> is started in a fresh temp directory on a free 127.0.0.1 port,
 /// shared by every fixture instance in the test process and deleted when the last one is disposed.
 /// Use it as an xunit collection fixture: declare in your test project
@@ -31,11 +38,24 @@ public sealed class PostgresFixture : IAsyncLifetime
         _logger = new MessageSinkLogger(messageSink);
     }
 
-    /// <summary>Connection string of the migrated database <c>nmt_test</c> (shared by all tests using this fixture).</summary>
+    /// <summary>The application role on the migrated database <c>nmt_test</c> (shared by all tests using this fixture).</summary>
     public string ConnectionString { get; private set; } = "";
 
-    /// <summary>Connection string of the server's maintenance database.</summary>
+    /// <summary>The owner role (migrations, DDL) on <c>nmt_test</c>.</summary>
+    public string OwnerConnectionString => AsOwner(ConnectionString);
+
+    /// <summary>The superuser on the server's maintenance database.</summary>
     public string AdminConnectionString => Server.AdminConnectionString;
+
+    /// <summary>The owner role on the database of <paramref name="connectionString"/>.</summary>
+    public string AsOwner(string connectionString) => Server.As(Server.Owner, connectionString);
+
+    /// <summary>The application role on the database of <paramref name="connectionString"/>.</summary>
+    public string AsApp(string connectionString) => Server.As(Server.App, connectionString);
+
+    /// <summary>The superuser on the database of <paramref name="connectionString"/>.</summary>
+    public string AsAdmin(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = new NpgsqlConnectionStringBuilder(connectionString).Database }.ConnectionString;
 
     /// <summary>The private cluster, or null when NMT_TEST_POSTGRES points at an external server.</summary>
     public LocalPostgresCluster? Cluster => Server.Cluster;
@@ -90,7 +110,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Creates a fresh, uniquely named, migrated database and returns its connection string.</summary>
+    /// <summary>Creates a fresh, uniquely named database owned by the owner role, migrates it, and returns the application role's connection string.</summary>
     public Task<string> CreateDatabaseAsync(string prefix = "t") => Server.CreateDatabaseAsync(prefix, _logger);
 
     /// <summary>A data source for <paramref name="connectionString"/> (default: <see cref="ConnectionString"/>). Dispose it.</summary>
@@ -108,11 +128,31 @@ public sealed class PostgresFixture : IAsyncLifetime
             AdminConnectionString = adminConnectionString;
             _tempRoot = tempRoot;
             _logger = logger;
+            Owner = (DatabaseRoles.DefaultOwnerRole, cluster?.ReadOrCreatePassword(DatabaseRoles.DefaultOwnerRole) ?? DerivedPassword(DatabaseRoles.DefaultOwnerRole));
+            App = (Migrator.DefaultAppRole, cluster?.ReadOrCreatePassword(Migrator.DefaultAppRole) ?? DerivedPassword(Migrator.DefaultAppRole));
         }
 
         public LocalPostgresCluster? Cluster { get; }
 
         public string AdminConnectionString { get; }
+
+        public (string Name, string Password) Owner { get; }
+
+        public (string Name, string Password) App { get; }
+
+        /// <summary><paramref name="role"/> on the database of <paramref name="connectionString"/>, on this server.</summary>
+        public string As((string Name, string Password) role, string connectionString) =>
+            new NpgsqlConnectionStringBuilder(AdminConnectionString)
+            {
+                Database = new NpgsqlConnectionStringBuilder(connectionString).Database,
+                Username = role.Name,
+                Password = role.Password,
+            }.ConnectionString;
+
+        /// <summary>An external server's test roles get passwords every test process computes alike (test processes run at once).</summary>
+        private string DerivedPassword(string role) =>
+            Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(AdminConnectionString), Encoding.UTF8.GetBytes("nmt-test-role:" + role)))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
         public string DefaultDatabaseConnectionString { get; private set; } = "";
 
@@ -142,6 +182,7 @@ public sealed class PostgresFixture : IAsyncLifetime
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
 
+            await DatabaseRoles.EnsureRolesAsync(server.AdminConnectionString, server.Owner, server.App, logger, CancellationToken.None).ConfigureAwait(false);
             server.DefaultDatabaseConnectionString = await server.EnsureMigratedDatabaseAsync(DefaultDatabase, logger).ConfigureAwait(false);
             return server;
         }
@@ -159,36 +200,17 @@ public sealed class PostgresFixture : IAsyncLifetime
             return EnsureMigratedDatabaseAsync(name, logger);
         }
 
+        /// <summary>The database owned by the owner role, migrated by it (which grants the application role); returns the application's connection string.</summary>
         private async Task<string> EnsureMigratedDatabaseAsync(string database, ILogger logger)
         {
-            await using (var conn = new NpgsqlConnection(AdminConnectionString))
-            {
-                await conn.OpenAsync().ConfigureAwait(false);
-                await using var check = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", conn);
-                check.Parameters.AddWithValue("n", database);
-                if (await check.ExecuteScalarAsync().ConfigureAwait(false) is null)
-                {
-                    try
-                    {
-#pragma warning disable CA2100 // Quoted identifier.
-                        await using var create = new NpgsqlCommand($"CREATE DATABASE {LocalPostgresCluster.QuoteIdentifier(database)}", conn);
-#pragma warning restore CA2100
-                        await create.ExecuteNonQueryAsync().ConfigureAwait(false);
-                    }
-                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
-                    {
-                        // Created concurrently.
-                    }
-                }
-            }
-
+            await DatabaseRoles.EnsureDatabaseAsync(AdminConnectionString, database, Owner.Name, logger, CancellationToken.None).ConfigureAwait(false);
             var cs = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
-            await using (var ds = NpgsqlDataSource.Create(cs))
+            await using (var ds = NpgsqlDataSource.Create(As(Owner, cs)))
             {
-                await Migrator.ApplyAsync(ds, logger, CancellationToken.None).ConfigureAwait(false);
+                await Migrator.ApplyAsync(ds, logger, App.Name, CancellationToken.None).ConfigureAwait(false);
             }
 
-            return cs;
+            return As(App, cs);
         }
 
         public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -12,6 +13,10 @@ namespace NmtPractice.Hosting.LocalPostgres;
 /// A private PostgreSQL server run from the machine's PostgreSQL binaries: initialises its data directory on
 /// first use (initdb), starts it on 127.0.0.1 (pg_ctl), creates the database, and stops it on dispose.
 /// When this process is root, PostgreSQL runs as the unprivileged service account (PostgreSQL refuses root).
+/// Only this process gets in: every connection (TCP on 127.0.0.1 and the unix socket) needs a password
+/// (scram-sha-256); the superuser's is generated at initdb and kept in <see cref="SuperuserPasswordFile"/> (mode 0600,
+/// in the data directory). A data directory from an earlier version that trusted every local user is upgraded in
+/// place on start (see <see cref="StartAsync"/>).
 /// </summary>
 public sealed class LocalPostgresCluster : IAsyncDisposable
 {
@@ -19,6 +24,22 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private const int MaxSocketPathLength = 107;
     private const string IncludeFileName = "nmt_local.conf";
     private const string LogFileName = "server.log";
+    private const string HbaFileName = "pg_hba.conf";
+
+    /// <summary>The bootstrap superuser initdb creates.</summary>
+    public const string Superuser = "postgres";
+
+    /// <summary>Suffix of the files holding the roles' passwords in the data directory (<c>postgres.password</c>, ...).</summary>
+    public const string PasswordFileSuffix = ".password";
+
+    /// <summary>What pg_hba.conf says on every start: a password for everyone, over the socket and over loopback alike.</summary>
+    internal const string HbaContents =
+        "# Written by NmtPractice LocalPostgresCluster on every start; edits are lost.\n"
+        + "# Every connection needs a password (scram-sha-256), over the socket and over TCP; the server listens on 127.0.0.1 only.\n"
+        + "local   all           all                  scram-sha-256\n"
+        + "host    all           all   127.0.0.1/32   scram-sha-256\n"
+        + "local   replication   all                  scram-sha-256\n"
+        + "host    replication   all   127.0.0.1/32   scram-sha-256\n";
 
     private readonly LocalPostgresOptions _options;
     private readonly ILogger _logger;
@@ -32,6 +53,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         PostgresBinaries binaries,
         string dataDirectory,
         int port,
+        string superuserPassword,
         string? runAs,
         string? ownedSocketDirectory)
     {
@@ -43,8 +65,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         _runAs = runAs;
         _ownedSocketDirectory = ownedSocketDirectory;
         DatabaseName = options.DatabaseName;
-        ConnectionString = BuildConnectionString(port, options.DatabaseName);
-        AdminConnectionString = BuildConnectionString(port, "postgres");
+        ConnectionString = ConnectionStringFor(Superuser, superuserPassword, options.DatabaseName);
+        AdminConnectionString = ConnectionStringFor(Superuser, superuserPassword, "postgres");
     }
 
     public PostgresBinaries Binaries { get; }
@@ -55,11 +77,34 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
     public string DatabaseName { get; }
 
-    /// <summary>Host=127.0.0.1;Port=..;Username=postgres;Database=&lt;DatabaseName&gt;</summary>
+    /// <summary>The superuser on the database: Host=127.0.0.1;Port=..;Username=postgres;Password=..;Database=&lt;DatabaseName&gt;</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Same server, maintenance database <c>postgres</c> (for CREATE DATABASE and the like).</summary>
+    /// <summary>The superuser on the maintenance database <c>postgres</c> (for CREATE DATABASE, CREATE ROLE and the like).</summary>
     public string AdminConnectionString { get; }
+
+    /// <summary>The file (mode 0600) holding the superuser's password.</summary>
+    public string SuperuserPasswordFile => SecretFile(DataDirectory, Superuser);
+
+    /// <summary>A connection string for <paramref name="user"/> on this server (127.0.0.1 and its port).</summary>
+    public string ConnectionStringFor(string user, string password, string? database = null) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = user,
+            Password = password,
+            Database = database ?? DatabaseName,
+        }.ConnectionString;
+
+    /// <summary>
+    /// The password of <paramref name="role"/> kept in the data directory (file <c>&lt;role&gt;.password</c>, mode 0600),
+    /// generated (32 random bytes, base64url) and written when there is none yet. Setting it on the role is the caller's business.
+    /// </summary>
+    public string ReadOrCreatePassword(string role) => ReadOrCreateSecret(SecretFile(DataDirectory, role));
+
+    /// <summary>32 random bytes, base64url without padding (no quote, semicolon or space: safe in connection strings and SQL literals).</summary>
+    public static string NewPassword() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The server's own log (stdout/stderr of the postmaster).</summary>
     public string LogFile => Path.Combine(DataDirectory, LogFileName);
@@ -118,13 +163,15 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             logger.LogWarning("Found a stale postmaster.pid in {DataDirectory} (crashed run?); PostgreSQL will recover on start", dataDir);
         }
 
+        var superuserPassword = await EnsurePasswordAuthenticationAsync(binaries, dataDir, options, runAs, logger, ct).ConfigureAwait(false);
+        File.WriteAllText(Path.Combine(dataDir, HbaFileName), HbaContents);
         var (socketDir, ownedSocketDir) = ChooseSocketDirectory(dataDir, runAs, logger);
 
         const int maxAttempts = 3;
         for (var attempt = 1; ; attempt++)
         {
             var port = options.Port != 0 ? options.Port : FindFreePort();
-            WriteSettings(dataDir, port, socketDir, options, runAs);
+            WriteSettings(dataDir, port, "127.0.0.1", socketDir, options, runAs);
             logger.LogInformation("Starting PostgreSQL on 127.0.0.1:{Port} with data directory {DataDirectory}", port, dataDir);
             var start = await ProcessRunner.RunAsync(
                 binaries.PgCtl,
@@ -135,7 +182,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
             if (start.ExitCode == 0)
             {
-                var cluster = new LocalPostgresCluster(options, logger, binaries, dataDir, port, runAs, ownedSocketDir);
+                var cluster = new LocalPostgresCluster(options, logger, binaries, dataDir, port, superuserPassword, runAs, ownedSocketDir);
                 try
                 {
                     await cluster.EnsureDatabaseAsync(options.DatabaseName, ct).ConfigureAwait(false);
@@ -284,38 +331,57 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
 
         logger.LogInformation("Initialising a PostgreSQL cluster in {DataDirectory}", dataDir);
-        var args = new List<string> { "-D", dataDir, "-U", "postgres", "-A", "trust", "--no-locale", "-E", "UTF8" };
-        if (!options.Fsync)
+
+        // The superuser's password goes to initdb in a file (never on a command line), in a private directory of its
+        // own that only initdb's account can read, deleted straight after; it is kept in the data directory afterwards.
+        var password = NewPassword();
+        var pwDir = Directory.CreateTempSubdirectory("nmtpg-init-").FullName;
+        try
         {
-            args.Add("--no-sync");
+            var pwFile = Path.Combine(pwDir, "pw");
+            WriteSecretFile(pwFile, password);
+            if (runAs is not null)
+            {
+                await ChownAsync(pwDir, runAs, ct).ConfigureAwait(false);
+            }
+
+            var args = new List<string>
+            {
+                "-D", dataDir, "-U", Superuser, "--auth=scram-sha-256", "--pwfile=" + pwFile, "--no-locale", "-E", "UTF8",
+            };
+            if (!options.Fsync)
+            {
+                args.Add("--no-sync");
+            }
+
+            var result = await ProcessRunner.RunAsync(binaries.InitDb, args, runAs, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"initdb failed (exit code {result.ExitCode}) for {dataDir}:{Environment.NewLine}{result.CombinedOutput}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(pwDir, recursive: true);
         }
 
-        var result = await ProcessRunner.RunAsync(binaries.InitDb, args, runAs, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"initdb failed (exit code {result.ExitCode}) for {dataDir}:{Environment.NewLine}{result.CombinedOutput}");
-        }
-
-        // Trust, but only over the local socket and loopback (the server listens on 127.0.0.1 only anyway).
-        File.WriteAllText(
-            Path.Combine(dataDir, "pg_hba.conf"),
-            "# Written by NmtPractice LocalPostgresCluster: trust on loopback only.\n"
-            + "local   all   all                  trust\n"
-            + "host    all   all   127.0.0.1/32   trust\n"
-            + "local   replication   all                  trust\n"
-            + "host    replication   all   127.0.0.1/32   trust\n");
+        WriteSecretFile(SecretFile(dataDir, Superuser), password);
+        File.WriteAllText(Path.Combine(dataDir, HbaFileName), HbaContents);
         File.AppendAllText(
             Path.Combine(dataDir, "postgresql.conf"),
             $"\n# NmtPractice LocalPostgresCluster settings, rewritten on every start:\ninclude_if_exists = '{IncludeFileName}'\n");
     }
 
-    private static void WriteSettings(string dataDir, int port, string socketDir, LocalPostgresOptions options, string? runAs)
+    private static void WriteSettings(string dataDir, int port, string listenAddresses, string socketDir, LocalPostgresOptions options, string? runAs)
     {
         var settings = new List<(string Name, string Value)>
         {
-            ("listen_addresses", "127.0.0.1"),
+            ("listen_addresses", listenAddresses),
             ("port", port.ToString(CultureInfo.InvariantCulture)),
             ("unix_socket_directories", socketDir),
+            // The socket is for this account only (and root); a password is needed on it anyway.
+            ("unix_socket_permissions", "0700"),
+            ("password_encryption", "scram-sha-256"),
             ("fsync", options.Fsync ? "on" : "off"),
             ("max_connections", options.MaxConnections.ToString(CultureInfo.InvariantCulture)),
             ("shared_buffers", options.SharedBuffers),
@@ -465,14 +531,166 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
     private static string Seconds(TimeSpan t) => Math.Max(1, (int)Math.Ceiling(t.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-    private static string BuildConnectionString(int port, string database) =>
-        new NpgsqlConnectionStringBuilder
+    private static string SecretFile(string dataDir, string role) => Path.Combine(dataDir, role + PasswordFileSuffix);
+
+    private static string ReadOrCreateSecret(string path)
+    {
+        if (File.Exists(path))
         {
-            Host = "127.0.0.1",
-            Port = port,
-            Username = "postgres",
-            Database = database,
-        }.ConnectionString;
+            var existing = File.ReadAllText(path).Trim();
+            if (existing.Length > 0)
+            {
+                return existing;
+            }
+        }
+
+        var secret = NewPassword();
+        WriteSecretFile(path, secret);
+        return secret;
+    }
+
+    /// <summary>Writes <paramref name="secret"/> to a new file created with mode 0600 (never readable by others, not even briefly).</summary>
+    private static void WriteSecretFile(string path, string secret)
+    {
+        var temp = path + ".tmp";
+        File.Delete(temp);
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temp, fileOptions))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(secret);
+            writer.Write('\n');
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Whether pg_hba.conf lets anyone in without a password (an earlier version's <c>trust</c> lines).</summary>
+    internal static bool HbaTrustsAnyone(string hbaPath) =>
+        File.Exists(hbaPath)
+        && File.ReadLines(hbaPath)
+            .Select(line => line.Split('#', 2)[0])
+            .Any(line => line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
+                .Any(token => token == "trust"));
+
+    /// <summary>
+    /// Makes sure the cluster's superuser has the password kept in the data directory and returns it. A new cluster
+    /// has it since initdb. A data directory from an earlier version (initdb with trust, a trusting pg_hba.conf and no
+    /// password file), or one whose password file was lost, is brought up once on a private unix socket only (no TCP;
+    /// the socket directory is 0700, so no other user of the machine can reach it), the superuser is given the
+    /// password, and the server is stopped again; the caller then writes the password-only pg_hba.conf and starts it
+    /// for real. Nothing in the databases is touched.
+    /// </summary>
+    private static async Task<string> EnsurePasswordAuthenticationAsync(
+        PostgresBinaries binaries, string dataDir, LocalPostgresOptions options, string? runAs, ILogger logger, CancellationToken ct)
+    {
+        var passwordFile = SecretFile(dataDir, Superuser);
+        var hba = Path.Combine(dataDir, HbaFileName);
+        var hasPassword = File.Exists(passwordFile) && File.ReadAllText(passwordFile).Trim().Length > 0;
+        if (hasPassword && !HbaTrustsAnyone(hba))
+        {
+            return File.ReadAllText(passwordFile).Trim();
+        }
+
+        logger.LogWarning(
+            "The PostgreSQL data directory {DataDirectory} {Why}: giving the superuser a generated password (kept in {PasswordFile}, mode 0600) and requiring passwords from now on",
+            dataDir,
+            hasPassword ? "lets local users in without a password" : "has no password file (created by an earlier version that trusted every local user?)",
+            passwordFile);
+        var password = ReadOrCreateSecret(passwordFile);
+        var socketDir = Directory.CreateTempSubdirectory("nmtpg-up-").FullName; // 0700
+        if (Path.Combine(socketDir, ".s.PGSQL.65535.lock").Length > MaxSocketPathLength)
+        {
+            Directory.Delete(socketDir);
+            socketDir = Path.Combine("/tmp", "nmtpg-up-" + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(socketDir);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(socketDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        try
+        {
+            if (runAs is not null)
+            {
+                await ChownAsync(socketDir, runAs, ct).ConfigureAwait(false);
+            }
+
+            // Trust only on the private socket, for the superuser, for this one start; no TCP at all.
+            File.WriteAllText(
+                hba,
+                "# Written by NmtPractice LocalPostgresCluster while it sets the superuser's password (private socket, no TCP).\n"
+                + $"local   all   {Superuser}   trust\n");
+            const int port = 5432; // Only names the socket file in the private directory; nothing listens on TCP.
+            WriteSettings(dataDir, port, "", socketDir, options, runAs);
+            var timeout = options.StartTimeout;
+            var start = await ProcessRunner.RunAsync(
+                binaries.PgCtl,
+                ["start", "-D", dataDir, "-l", Path.Combine(dataDir, LogFileName), "-w", "-t", Seconds(timeout)],
+                runAs,
+                timeout + TimeSpan.FromSeconds(10),
+                ct).ConfigureAwait(false);
+            if (start.ExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL failed to start on a private socket to set its superuser's password (pg_ctl exit code {start.ExitCode}), data directory {dataDir}.{Environment.NewLine}"
+                    + $"pg_ctl: {start.CombinedOutput}{Environment.NewLine}server log (tail):{Environment.NewLine}{ReadLogTail(Path.Combine(dataDir, LogFileName))}");
+            }
+
+            try
+            {
+                var cs = new NpgsqlConnectionStringBuilder
+                {
+                    Host = socketDir,
+                    Port = port,
+                    Username = Superuser,
+                    Database = "postgres",
+                    Pooling = false,
+                }.ConnectionString;
+                await using var conn = new NpgsqlConnection(cs);
+                await conn.OpenAsync(ct).ConfigureAwait(false);
+#pragma warning disable CA2100 // The password is base64url (no quote); ALTER ROLE takes no parameters.
+                await using var alter = new NpgsqlCommand($"ALTER ROLE {QuoteIdentifier(Superuser)} PASSWORD '{password}'", conn);
+#pragma warning restore CA2100
+                await alter.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                var stop = await ProcessRunner.RunAsync(
+                    binaries.PgCtl,
+                    ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", Seconds(timeout)],
+                    runAs,
+                    timeout + TimeSpan.FromSeconds(10),
+                    ct).ConfigureAwait(false);
+                if (stop.ExitCode != 0)
+                {
+                    logger.LogWarning("pg_ctl stop after setting the password exited with {ExitCode}: {Output}", stop.ExitCode, stop.CombinedOutput);
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(socketDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        logger.LogInformation("PostgreSQL in {DataDirectory} now requires a password (scram-sha-256) for every connection", dataDir);
+        return password;
+    }
 
     internal static bool IsRoot()
     {

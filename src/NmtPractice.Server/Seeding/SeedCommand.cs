@@ -38,7 +38,8 @@ public static class SeedCommand
             // Free ports unless the operator chose some (later arguments win), warnings only in the log.
             string[] defaults = ["--urls=http://127.0.0.1:0", "--Nmt:SiloPort=0", "--Nmt:GatewayPort=0", "--Logging:LogLevel:Default=Warning"];
             await using var server = await NmtServer.StartAsync([.. defaults, .. serverArgs], ct: cts.Token);
-            await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, options, Console.Out, cts.Token);
+            // The bulk load turns the ledger's triggers off while it copies: the owner's right, not the application's.
+            await GeneratedChainSeeder.RunAsync(server.Services, server.OwnerConnectionString, options, Console.Out, cts.Token);
             return 0;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
