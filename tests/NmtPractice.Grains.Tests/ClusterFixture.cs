@@ -29,6 +29,9 @@ public sealed class ClusterFixture(IMessageSink sink) : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The owner role on the same database: for test set-up the application role may not do (triggers, DDL).</summary>
+    public string OwnerConnectionString => _postgres.AsOwner(ConnectionString);
+
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     /// <summary>Direct access to the ledger, for checks that must not go through the grains.</summary>

@@ -105,7 +105,7 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         Assert.True((await ClientGrain(kept.Id).Register(kept)).IsOk);
         var added = new Client(prefix + "new", "Never", "Stored", null, "never@example.org", null);
 
-        await using (await AuditFault.CreateAsync(fixture.ConnectionString, s, $"NEW.client_id LIKE '{prefix}%'"))
+        await using (await AuditFault.CreateAsync(fixture.OwnerConnectionString, s, $"NEW.client_id LIKE '{prefix}%'"))
         {
             await Assert.ThrowsAnyAsync<Exception>(() => ClientGrain(kept.Id).Update(kept with { FamilyName = "After", Phone = null }));
             await Assert.ThrowsAnyAsync<Exception>(() => ClientGrain(added.Id).Register(added));
@@ -138,7 +138,7 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         var start = GrainChain.At(GrainChain.FutureDate(28), 11);
         var requestId = "audit-fault-" + s;
 
-        await using (await AuditFault.CreateAsync(fixture.ConnectionString, s, $"NEW.action = 'booking.book' AND NEW.client_id = '{client.Id}'"))
+        await using (await AuditFault.CreateAsync(fixture.OwnerConnectionString, s, $"NEW.action = 'booking.book' AND NEW.client_id = '{client.Id}'"))
         {
             await Assert.ThrowsAnyAsync<Exception>(() => chain.Book(clinic.Id, therapist.Id, client.Id, start, requestId: requestId));
             Assert.Null(await fixture.Ledger.GetByRequestIdAsync(requestId));
@@ -163,7 +163,7 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         await using var dataSource = NpgsqlDataSource.Create(fixture.ConnectionString);
         await using var trail = new AuditTrail(new AuditLog(dataSource), Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditTrail>.Instance);
 
-        await using (await AuditFault.CreateAsync(fixture.ConnectionString, s, $"NEW.client_id = '{clientId}'"))
+        await using (await AuditFault.CreateAsync(fixture.OwnerConnectionString, s, $"NEW.client_id = '{clientId}'"))
         {
             // The change has committed; its caller is answered once the first attempt has failed.
             await trail.BookingChanged("booking.cancel", appointment).WaitAsync(TimeSpan.FromSeconds(30));

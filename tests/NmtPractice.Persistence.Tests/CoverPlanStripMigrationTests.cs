@@ -34,7 +34,9 @@ public sealed class CoverPlanStripMigrationTests(PostgresFixture fixture)
         await Insert(ds, "client", 2, other);
 
         var migration = Migrator.LoadEmbedded().Single(m => m.Name.StartsWith("0010_", StringComparison.Ordinal));
-        await using (var command = ds.CreateCommand(migration.Sql))
+        // Migrations run as the owner role, as `migrate` does.
+        await using (var owner = NpgsqlDataSource.Create(fixture.AsOwner(cs)))
+        await using (var command = owner.CreateCommand(migration.Sql))
         {
             await command.ExecuteNonQueryAsync();
         }
