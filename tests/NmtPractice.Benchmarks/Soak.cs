@@ -36,17 +36,22 @@ public static class Soak
         var tasks = Enumerable.Range(0, callers).Select(caller => Task.Run(() => CallerAsync(caller), ct)).ToArray();
         var all = Task.WhenAll(tasks);
 
-        for (var minute = 1; !all.IsCompleted; minute++)
+        var minutes = (int)Math.Ceiling(duration.TotalMinutes);
+        for (var minute = 1; minute <= minutes; minute++)
         {
-            var due = started + (long)(minute * 60.0 * Stopwatch.Frequency);
-            var wait = TimeSpan.FromSeconds(Math.Max(0, (due - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
-            await Task.WhenAny(all, Task.Delay(wait, ct));
+            if (minute < minutes)
+            {
+                var due = started + (long)(minute * 60.0 * Stopwatch.Frequency);
+                var wait = TimeSpan.FromSeconds(Math.Max(0, (due - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+                await Task.WhenAny(all, Task.Delay(wait, ct));
+            }
+            else
+            {
+                // The last row also counts the calls in flight at the deadline.
+                await Task.WhenAny(all);
+            }
             var snapshot = window.Take();
             var seconds = Math.Max(1e-3, snapshot.Seconds);
-            if (all.IsCompleted && snapshot.Attempts == 0)
-            {
-                break;
-            }
             int activations;
             try
             {
