@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace NmtPractice.Grains.Infrastructure;
@@ -6,6 +7,8 @@ namespace NmtPractice.Grains.Infrastructure;
 /// Group commit for new appointments: bookings that arrive while a write is in flight are written together in
 /// the next one, in one round trip and one commit, each with its own outcome. One booking alone is written at
 /// once; under load, batches grow by themselves, so the cost of a commit is shared without adding a delay.
+/// Tracing: each write is an <c>nmt.ledger.insert</c> activity (source <see cref="NmtMetrics.MeterName"/>) whose parent
+/// is the first booking's trace, linked to the others', so a booking's trace holds its database commit.
 /// </summary>
 public sealed class LedgerInsertBatcher : IAsyncDisposable
 {
@@ -18,7 +21,7 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Task[] _loops;
 
-    private sealed record Pending(NewAppointment Appointment, TaskCompletionSource<LedgerWriteResult> Done);
+    private sealed record Pending(NewAppointment Appointment, TaskCompletionSource<LedgerWriteResult> Done, ActivityContext Caller);
 
     public LedgerInsertBatcher(AppointmentLedger ledger, IClock clock, ILogger<LedgerInsertBatcher> logger)
     {
@@ -31,7 +34,7 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
     public Task<LedgerWriteResult> InsertAsync(NewAppointment appointment)
     {
         var done = new TaskCompletionSource<LedgerWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(appointment, done)))
+        if (!_queue.Writer.TryWrite(new Pending(appointment, done, Activity.Current?.Context ?? default)))
         {
             done.SetException(new ObjectDisposedException(nameof(LedgerInsertBatcher)));
         }
@@ -40,6 +43,9 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
 
     private async Task WriteLoop()
     {
+        // The loops start inside whichever call first needed the batcher: do not make every later write a child of
+        // that call's trace.
+        Activity.Current = null;
         var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -52,6 +58,7 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
             {
                 continue;
             }
+            using var activity = StartActivity(batch);
             try
             {
                 var results = await _ledger.InsertManyAsync(batch.Select(p => p.Appointment).ToList(), _clock.GetCurrentInstant());
@@ -66,6 +73,23 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
                 batch.ForEach(p => p.Done.TrySetException(e));
             }
         }
+    }
+
+    private static Activity? StartActivity(List<Pending> batch)
+    {
+        if (!NmtMetrics.Activities.HasListeners())
+        {
+            return null;
+        }
+        var traced = batch.Where(p => p.Caller != default).Select(p => p.Caller).ToList();
+        var parent = traced.Count > 0 ? traced[0] : default;
+        var activity = NmtMetrics.Activities.StartActivity(
+            "nmt.ledger.insert",
+            ActivityKind.Internal,
+            parent,
+            tags: [new("nmt.batch.size", batch.Count)],
+            links: traced.Skip(1).Select(c => new ActivityLink(c)));
+        return activity;
     }
 
     public async ValueTask DisposeAsync()
