@@ -70,7 +70,8 @@ public static class BackupCommand
             logger.LogError("{Command} refused: {Reason}", command.ToString().ToLowerInvariant(), e.Message);
             return 2;
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or NpgsqlException or TimeoutException
+            or System.ComponentModel.Win32Exception or PostgresBinariesNotFoundException or Persistence.UnsupportedPostgresVersionException)
         {
             logger.LogError(e, "{Command} failed", command.ToString().ToLowerInvariant());
             return 1;
