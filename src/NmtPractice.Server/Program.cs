@@ -1,7 +1,8 @@
 using NmtPractice.Server;
+using NmtPractice.Server.Backup;
 using NmtPractice.Server.Seeding;
 
-// NmtPractice server: `serve` (default), `migrate`, `demo` or `seed`. See docs/configuration.md.
+// NmtPractice server: `serve` (default), `migrate`, `demo`, `seed`, `backup` or `restore`. See docs/configuration.md.
 var command = ServerArguments.Command(args);
 if (command == ServerCommand.Migrate)
 {
@@ -11,6 +12,10 @@ if (command == ServerCommand.Migrate)
 if (command == ServerCommand.Seed)
 {
     return await SeedCommand.RunAsync(args);
+}
+if (command is ServerCommand.Backup or ServerCommand.Restore)
+{
+    return await BackupCommand.RunAsync(command, args);
 }
 
 await using var server = await NmtServer.StartAsync(command == ServerCommand.Demo ? [.. args, "--demo"] : args);

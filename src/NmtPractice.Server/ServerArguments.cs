@@ -1,9 +1,10 @@
 namespace NmtPractice.Server;
 
 /// <summary>
-/// The command line: an optional command (<c>serve</c>, <c>migrate</c>, <c>demo</c>, <c>seed</c>) and .NET configuration
+/// The command line: an optional command (<c>serve</c>, <c>migrate</c>, <c>demo</c>, <c>seed</c>, <c>backup</c>, <c>restore</c>) and .NET configuration
 /// arguments (<c>--Nmt:SiloPort 11112</c>, <c>--urls http://127.0.0.1:5081</c>, <c>--ConnectionStrings:Nmt "..."</c>),
-/// plus the shorthands <c>--data-dir DIR</c>, <c>--role ROLE</c>, <c>--connection-string CS</c> and the flag <c>--demo</c>.
+/// plus the shorthands <c>--data-dir DIR</c>, <c>--role ROLE</c>, <c>--connection-string CS</c>, <c>--out FILE</c> and
+/// <c>--from FILE</c> (backup, restore) and the flags <c>--demo</c> and <c>--force</c> (restore over data).
 /// </summary>
 public static class ServerArguments
 {
@@ -12,6 +13,8 @@ public static class ServerArguments
         ["--data-dir"] = "--Nmt:DataDirectory",
         ["--role"] = "--Nmt:Role",
         ["--connection-string"] = "--ConnectionStrings:Nmt",
+        ["--out"] = "--" + Backup.BackupCommand.FileKey,
+        ["--from"] = "--" + Backup.BackupCommand.FileKey,
     };
 
     public static ServerCommand Command(string[] args)
@@ -34,6 +37,11 @@ public static class ServerArguments
             if (string.Equals(arg, "--demo", StringComparison.OrdinalIgnoreCase))
             {
                 result.Add("--Nmt:Demo=true");
+                continue;
+            }
+            if (string.Equals(arg, "--force", StringComparison.OrdinalIgnoreCase))
+            {
+                result.Add("--" + Backup.BackupCommand.ForceKey + "=true");
                 continue;
             }
             var (name, value) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);

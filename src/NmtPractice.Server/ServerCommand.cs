@@ -10,4 +10,8 @@ public enum ServerCommand
     Demo,
     /// <summary>Start, seed a large generated chain (see Seeding/SeedOptions), stop.</summary>
     Seed,
+    /// <summary>Embedded default: dump the private PostgreSQL to <c>--out FILE</c> (see Backup/BackupCommand).</summary>
+    Backup,
+    /// <summary>Embedded default: restore <c>--from FILE</c> into an empty data directory (<c>--force</c>: replace).</summary>
+    Restore,
 }

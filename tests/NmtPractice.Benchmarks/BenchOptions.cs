@@ -29,6 +29,8 @@ public sealed class BenchOptions
     public int GrainKeys { get; set; } = 1;
     public bool Profile { get; set; } = Environment.GetEnvironmentVariable("NMT_BENCH_PROFILE") is "1" or "true";
     public string? ConnectionString { get; set; } = Environment.GetEnvironmentVariable("NMT_BENCH_POSTGRES");
+    /// <summary>Set by <c>--soak MINUTES</c>: a long natural run with cancellations instead of the comparison (see Soak.cs).</summary>
+    public int SoakMinutes { get; set; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -63,10 +65,23 @@ public sealed class BenchOptions
                 case "--cold-clients": o.WarmClients = false; break;
                 case "--grain-keys": o.GrainKeys = NextInt(); break;
                 case "--profile": o.Profile = true; break;
+                case "--soak": o.SoakMinutes = NextInt(); break;
                 case "--binary-storage-serializer": GrainSilo.UseBinaryStorageSerializer = true; break;
                 case "--help" or "-h": throw new HelpRequestedException();
                 default: throw new ArgumentException($"Unknown option {name} (try --help).");
             }
+        }
+        if (o.SoakMinutes < 0)
+        {
+            throw new ArgumentException("--soak needs a positive number of minutes.");
+        }
+        if (o.SoakMinutes > 0)
+        {
+            // The soak runs the natural workload through the grains only; its callers come from the first --callers
+            // (or --connections) value.
+            o.Workloads = ["natural"];
+            o.Variants = [VariantNames.Grains];
+            o.SkipSearch = true;
         }
         if (o.Seconds <= 0 || o.Runs <= 0 || o.Connections.Count == 0 || o.Connections.Any(c => c <= 0))
         {
@@ -122,6 +137,10 @@ public sealed class BenchOptions
           --search-queries N      availability searches measured per path (grains, gRPC; default 500); --no-search skips them
           --profile               (or NMT_BENCH_PROFILE=1) time grain calls and SQL commands inside the silo
           --seed N                random seed of the input streams
+          --soak MINUTES          instead of the comparison: the natural workload through the grains for MINUTES,
+                                  with cancellations, one row a minute (bookings/s, cancels/s, p50/p99, working set,
+                                  GC heap, activations, errors), 0 overlaps checked at the end; callers: the first
+                                  --callers (or --connections) value
           --binary-storage-serializer  store grain state with Orleans' binary serializer instead of the product's
 
         NMT_BENCH_POSTGRES=<connection string> uses that server instead of a private one (its database is wiped).

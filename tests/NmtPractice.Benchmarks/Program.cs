@@ -127,6 +127,17 @@ try
         Log($"Seeded the configuration in {seedWatch.Elapsed.TotalSeconds:0.0} s");
     }
 
+    if (o.SoakMinutes > 0)
+    {
+        await db.ResetAsync(ct);
+        await using var soakSilo = await GrainSilo.StartAsync(connectionString, tracing: false, ct);
+        await soakSilo.WarmConfigAsync(chain, o.WarmClients, ct);
+        var soakCode = await Soak.RunAsync(
+            soakSilo, db, workloads["natural"], o.ConcurrencyFor(VariantNames.Grains, 0), TimeSpan.FromMinutes(o.SoakMinutes), o.Seed, Log, ct);
+        Log("Done");
+        return soakCode;
+    }
+
     using var profiler = o.Profile ? new Profiler() : null;
     var results = new List<(string Workload, int Level, string Variant, int Concurrency, List<RunResult> Runs)>();
     var profiles = new List<string>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace NmtPractice.Grains.Infrastructure;
@@ -8,6 +9,8 @@ namespace NmtPractice.Grains.Infrastructure;
 /// once; under load, batches grow by themselves, so the cost of a commit is shared without adding a delay.
 /// Each booking's audit row goes in the same statement as its insert (<see cref="AppointmentLedger.InsertManyAsync(IReadOnlyList{NewAppointment}, IReadOnlyList{AuditEntry}, Instant, CancellationToken)"/>):
 /// an acknowledged booking always has its audit row, even when the process dies right after.
+/// Tracing: each write is an <c>nmt.ledger.insert</c> activity (source <see cref="NmtMetrics.MeterName"/>) whose parent
+/// is the first booking's trace, linked to the others', so a booking's trace holds its database commit.
 /// </summary>
 public sealed class LedgerInsertBatcher : IAsyncDisposable
 {
@@ -20,7 +23,7 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Task[] _loops;
 
-    private sealed record Pending(NewAppointment Appointment, AuditEntry? Audit, TaskCompletionSource<LedgerWriteResult> Done);
+    private sealed record Pending(NewAppointment Appointment, AuditEntry? Audit, TaskCompletionSource<LedgerWriteResult> Done, ActivityContext Caller);
 
     public LedgerInsertBatcher(AppointmentLedger ledger, IClock clock, ILogger<LedgerInsertBatcher> logger)
     {
@@ -34,7 +37,7 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
     public Task<LedgerWriteResult> InsertAsync(NewAppointment appointment, AuditEntry? audit = null)
     {
         var done = new TaskCompletionSource<LedgerWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Pending(appointment, audit, done)))
+        if (!_queue.Writer.TryWrite(new Pending(appointment, audit, done, Activity.Current?.Context ?? default)))
         {
             done.SetException(new ObjectDisposedException(nameof(LedgerInsertBatcher)));
         }
@@ -43,6 +46,9 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
 
     private async Task WriteLoop()
     {
+        // The loops start inside whichever call first needed the batcher: do not make every later write a child of
+        // that call's trace.
+        Activity.Current = null;
         var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -55,6 +61,7 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
             {
                 continue;
             }
+            using var activity = StartActivity(batch);
             try
             {
                 var audits = batch.Exists(p => p.Audit is not null) ? batch.Select(p => p.Audit).ToList() : null;
@@ -70,6 +77,23 @@ public sealed class LedgerInsertBatcher : IAsyncDisposable
                 batch.ForEach(p => p.Done.TrySetException(e));
             }
         }
+    }
+
+    private static Activity? StartActivity(List<Pending> batch)
+    {
+        if (!NmtMetrics.Activities.HasListeners())
+        {
+            return null;
+        }
+        var traced = batch.Where(p => p.Caller != default).Select(p => p.Caller).ToList();
+        var parent = traced.Count > 0 ? traced[0] : default;
+        var activity = NmtMetrics.Activities.StartActivity(
+            "nmt.ledger.insert",
+            ActivityKind.Internal,
+            parent,
+            tags: [new("nmt.batch.size", batch.Count)],
+            links: traced.Skip(1).Select(c => new ActivityLink(c)));
+        return activity;
     }
 
     public async ValueTask DisposeAsync()
