@@ -29,6 +29,27 @@ public sealed class ApiChain(IApiEndpoint api, string prefix)
 
     public static string NewRequestId() => Guid.NewGuid().ToString();
 
+    /// <summary>
+    /// A start just ahead of the clock (the quarter hour after next, at least 15 minutes away) such that
+    /// <paramref name="span"/> from it stays on one local day: opening hours and rosters are per day, so even a clinic open
+    /// round the clock takes no appointment across midnight. Near midnight the clock is first moved past it, so that a test
+    /// run late in the evening (or after other tests moved the shared clock) does not fail for the time of day.
+    /// </summary>
+    public static Instant SoonOnOneDay(AdjustableClock clock, Duration span)
+    {
+        var zone = TimeZones.Get(Zone);
+        while (true)
+        {
+            var now = clock.GetCurrentInstant();
+            var soon = Instant.FromUnixTimeSeconds((now.ToUnixTimeSeconds() / 900 + 2) * 900);
+            if (soon.InZone(zone).Date == (soon + span).InZone(zone).Date)
+            {
+                return soon;
+            }
+            clock.Advance(span);
+        }
+    }
+
     /// <summary>The clinic: open round the clock every day; r1 (hydraulic table, quiet), r2 (hydraulic table), r3 (nothing); the follow-up service.</summary>
     public DomainClinic Clinic => SampleChain.Clinic(
         ClinicId,

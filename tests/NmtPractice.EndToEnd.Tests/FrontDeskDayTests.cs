@@ -103,8 +103,7 @@ public sealed class FrontDeskDayTests(ApiServerFixture api)
         Assert.False(cancelled.CancelledLate);
 
         // No-show: book just ahead of now, let the clock pass the start, then mark it.
-        var now = api.Clock.GetCurrentInstant();
-        var soon = Instant.FromUnixTimeSeconds((now.ToUnixTimeSeconds() / 900 + 1) * 900) + Duration.FromMinutes(15);
+        var soon = ApiChain.SoonOnOneDay(api.Clock, Duration.FromHours(1));
         var late = await api.Bookings.BookAsync(new BookRequest
         {
             RequestId = ApiChain.NewRequestId(), ClinicId = chain.ClinicId, ServiceId = ApiChain.Trigger, ClientId = harry.ClientId,

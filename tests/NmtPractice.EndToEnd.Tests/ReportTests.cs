@@ -76,8 +76,7 @@ public sealed class ReportTests(ApiServerFixture api)
         var cancelled = await api.Bookings.CancelAsync(new CancelRequest { AppointmentId = c.AppointmentId, Reason = "changed plans" });
         Assert.False(cancelled.CancelledLate);
 
-        var now = api.Clock.GetCurrentInstant();
-        var soon = Instant.FromUnixTimeSeconds(((now.ToUnixTimeSeconds() / 900) + 1) * 900) + Duration.FromMinutes(15);
+        var soon = ApiChain.SoonOnOneDay(api.Clock, Duration.FromHours(1));
         var n = await api.Bookings.BookAsync(new BookRequest
         {
             RequestId = ApiChain.NewRequestId(), ClinicId = chain.ClinicId, ServiceId = ApiChain.Trigger, ClientId = jack,

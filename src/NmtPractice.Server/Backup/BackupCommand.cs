@@ -61,7 +61,7 @@ public static class BackupCommand
             }
             else
             {
-                await RestoreAsync(dataDirectory, options.EmbeddedPostgresPort, Path.GetFullPath(file), force, builder.Configuration[RoleKey], logger, ct);
+                await RestoreAsync(dataDirectory, options.EmbeddedPostgresPort, Path.GetFullPath(file), force, builder.Configuration[RoleKey], options.Database, logger, ct);
             }
             return 0;
         }
@@ -128,11 +128,13 @@ public static class BackupCommand
     /// <summary>
     /// Restores <paramref name="file"/> into the embedded database of <paramref name="dataDirectory"/> (created when
     /// missing). Refuses when that database already holds tables, unless <paramref name="force"/>, which drops it first.
-    /// One transaction: a restore that fails leaves the database empty.
+    /// One transaction: a restore that fails leaves the database empty. The owner and application roles are set up first,
+    /// as the server sets them up, so that the objects belong to the owner and the dump's grants to the application role apply.
     /// </summary>
     public static async Task RestoreAsync(
-        string dataDirectory, int port, string file, bool force, string? role, ILogger logger, CancellationToken ct = default)
+        string dataDirectory, int port, string file, bool force, string? role, DatabaseRoleOptions roles, ILogger logger, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(roles);
         if (!File.Exists(file))
         {
             throw new BackupRefusedException($"The dump {file} does not exist.");
@@ -158,7 +160,14 @@ public static class BackupCommand
             await cluster.EnsureDatabaseAsync(cluster.DatabaseName, ct);
         }
 
-        var owner = string.IsNullOrWhiteSpace(role) ? connection.Username : role;
+        await DatabaseRoles.EnsureAsync(
+            cluster.AdminConnectionString,
+            cluster.DatabaseName,
+            (roles.OwnerRole, cluster.ReadOrCreatePassword(roles.OwnerRole)),
+            (roles.AppRole, cluster.ReadOrCreatePassword(roles.AppRole)),
+            logger,
+            ct);
+        var owner = string.IsNullOrWhiteSpace(role) ? roles.OwnerRole : role;
         var pgRestore = Tool(cluster.Binaries, "pg_restore");
         await RunToolAsync(
             pgRestore,
