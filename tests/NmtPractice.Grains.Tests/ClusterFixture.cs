@@ -29,6 +29,12 @@ public sealed class ClusterFixture(IMessageSink sink) : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The owner's (admin) connection to the same database: for test faults the application role may not make (triggers).</summary>
+    public string AdminConnectionString => new NpgsqlConnectionStringBuilder(_postgres.AdminConnectionString)
+    {
+        Database = new NpgsqlConnectionStringBuilder(ConnectionString).Database,
+    }.ConnectionString;
+
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     /// <summary>Direct access to the ledger, for checks that must not go through the grains.</summary>

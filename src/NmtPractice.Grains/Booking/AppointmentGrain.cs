@@ -169,13 +169,22 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
 
         // A move keeps the status; its audit row goes in the move's transaction, as a status change's does.
         var audit = AuditTrail.BookingChangeEntry("booking.reschedule", Id, clinic.Id, current.ClientId, current.Status, therapistId, room.RoomId);
-        var write = clinic.Id == current.ClinicId
-            ? await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest, audit)
-            : await ledger.ReassignAsync(Id, current.Version, clinic.Id, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest, audit);
+        LedgerWriteResult write;
+        try
+        {
+            write = clinic.Id == current.ClinicId
+                ? await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest, audit)
+                : await ledger.ReassignAsync(Id, current.Version, clinic.Id, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest, audit);
+        }
+        catch
+        {
+            // Not written (say its audit row could not be): the new slot's reservations go, memory reloads from the ledger.
+            await ReleaseAndResync();
+            throw;
+        }
         if (!write.Succeeded)
         {
-            await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
-            await Task.WhenAll(clinicDay.Resync(), therapistDay.Resync(), clientCalendar.Resync());
+            await ReleaseAndResync();
         }
         var result = LedgerOutcomes.ToResult(write, Id);
         if (write.Kind == LedgerWriteKind.Updated && result.Value is { } moved)
@@ -183,6 +192,12 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : G
             await Tell(oldClinic, clinic, moved, current);
         }
         return result;
+
+        async Task ReleaseAndResync()
+        {
+            await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
+            await Task.WhenAll(clinicDay.Resync(), therapistDay.Resync(), clientCalendar.Resync());
+        }
     }
 
     private static string AuditAction(AppointmentStatus to) => to switch
