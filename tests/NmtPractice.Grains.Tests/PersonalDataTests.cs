@@ -9,8 +9,8 @@ namespace NmtPractice.Grains.Tests;
 
 /// <summary>
 /// Personal data (docs/security.md, "Personal data"): an erased client leaves no name, phone or e-mail in any table or
-/// grain state; cover plans store client ids only and audit each showing of contact details; a client change and a
-/// new booking commit with their audit rows or not at all.
+/// grain state; cover plans store client ids only and audit each showing of contact details; a client change, a
+/// new booking, a status change and a move commit with their audit rows or not at all.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class PersonalDataTests(ClusterFixture fixture)
