@@ -162,13 +162,16 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         bool cancelledLate,
         Instant now,
         CancellationToken ct = default) =>
-        UpdateStatusAsync(id, expectedVersion, newStatus, cancelReason, cancelledLate, now, request: null, ct);
+        UpdateStatusAsync(id, expectedVersion, newStatus, cancelReason, cancelledLate, now, request: null, audit: null, ct);
 
     /// <summary>
     /// <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, CancellationToken)"/> for a
     /// request with an id: the request is recorded in the same transaction as the change, so a retry (even after a crash
     /// between the commit and the answer) gets Replayed with the row as this change left it and never changes anything
     /// twice; the same id with another fingerprint gets RequestIdReused. A null <paramref name="request"/> is the plain change.
+    /// <paramref name="audit"/> (when not null) is inserted in the same transaction when the change is applied, so an
+    /// applied change always has its audit row and a failed audit insert leaves the row unchanged (the call throws);
+    /// a replay or a refusal writes none.
     /// </summary>
     public async Task<LedgerWriteResult> UpdateStatusAsync(
         Guid id,
@@ -178,6 +181,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         bool cancelledLate,
         Instant now,
         LedgerRequest? request,
+        AuditEntry? audit = null,
         CancellationToken ct = default)
     {
         var allowedFrom = AllowedFrom(newStatus);
@@ -188,7 +192,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
             async () =>
             {
                 await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                await using var tx = request is null ? null : await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using var tx = request is null && audit is null ? null : await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
                 if (request is not null && await ClaimRequestAsync(conn, tx, request, ct).ConfigureAwait(false) is { } earlier)
                 {
                     return earlier;
@@ -224,11 +228,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                     {
                         return null;
                     }
-                    if (request is not null)
-                    {
-                        await RecordRequestAsync(conn, tx, request, id, now, ct).ConfigureAwait(false);
-                        await tx!.CommitAsync(ct).ConfigureAwait(false);
-                    }
+                    await CompleteAsync(conn, tx, request, audit, id, now, ct).ConfigureAwait(false);
                     return new LedgerWriteResult(LedgerWriteKind.Updated, updated);
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ExclusionViolation)
@@ -326,6 +326,28 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// After an applied transition, in its transaction (null when there is neither a request nor an audit entry):
+    /// records the request, inserts the audit row, commits.
+    /// </summary>
+    private static async Task CompleteAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, LedgerRequest? request, AuditEntry? audit, Guid id, Instant now, CancellationToken ct)
+    {
+        if (tx is null)
+        {
+            return;
+        }
+        if (request is not null)
+        {
+            await RecordRequestAsync(conn, tx, request, id, now, ct).ConfigureAwait(false);
+        }
+        if (audit is not null)
+        {
+            await AuditLog.InsertAsync(conn, tx, audit, ct).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Deletes remembered transition requests older than <paramref name="before"/>; returns how many.</summary>
     public async Task<int> PruneRequestsAsync(Instant before, CancellationToken ct = default)
     {
@@ -348,9 +370,9 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant roomFreeAt,
         Instant now,
         CancellationToken ct = default) =>
-        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, request: null, ct);
+        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, request: null, audit: null, ct);
 
-    /// <summary><see cref="MoveAsync(Guid, int, string, string, Instant, Instant, Instant, Instant, CancellationToken)"/> recording <paramref name="request"/> as <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, LedgerRequest?, CancellationToken)"/> does.</summary>
+    /// <summary><see cref="MoveAsync(Guid, int, string, string, Instant, Instant, Instant, Instant, CancellationToken)"/> recording <paramref name="request"/> and <paramref name="audit"/> as <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, LedgerRequest?, AuditEntry?, CancellationToken)"/> does.</summary>
     public Task<LedgerWriteResult> MoveAsync(
         Guid id,
         int expectedVersion,
@@ -361,8 +383,9 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant roomFreeAt,
         Instant now,
         LedgerRequest? request,
+        AuditEntry? audit = null,
         CancellationToken ct = default) =>
-        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, request, ct);
+        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, request, audit, ct);
 
     /// <summary>
     /// Atomic move of a pending (unexpired) or booked appointment to another clinic, with its therapist, room and times
@@ -379,9 +402,9 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant roomFreeAt,
         Instant now,
         CancellationToken ct = default) =>
-        ReassignAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, request: null, ct);
+        ReassignAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, request: null, audit: null, ct);
 
-    /// <summary><see cref="ReassignAsync(Guid, int, string, string, string, Instant, Instant, Instant, Instant, CancellationToken)"/> recording <paramref name="request"/> as <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, LedgerRequest?, CancellationToken)"/> does.</summary>
+    /// <summary><see cref="ReassignAsync(Guid, int, string, string, string, Instant, Instant, Instant, Instant, CancellationToken)"/> recording <paramref name="request"/> and <paramref name="audit"/> as <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, LedgerRequest?, AuditEntry?, CancellationToken)"/> does.</summary>
     public Task<LedgerWriteResult> ReassignAsync(
         Guid id,
         int expectedVersion,
@@ -393,10 +416,11 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant roomFreeAt,
         Instant now,
         LedgerRequest? request,
+        AuditEntry? audit = null,
         CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clinicId);
-        return WriteMoveAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, request, ct);
+        return WriteMoveAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, request, audit, ct);
     }
 
     /// <summary>ledger_reassign; a null <paramref name="clinicId"/> keeps the clinic (a move).</summary>
@@ -411,6 +435,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant roomFreeAt,
         Instant now,
         LedgerRequest? request,
+        AuditEntry? audit,
         CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(therapistId);
@@ -421,7 +446,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
             async () =>
             {
                 await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                await using var tx = request is null ? null : await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using var tx = request is null && audit is null ? null : await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
                 if (request is not null && await ClaimRequestAsync(conn, tx, request, ct).ConfigureAwait(false) is { } earlier)
                 {
                     return earlier;
@@ -438,10 +463,9 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
                 cmd.Parameters.Add(new NpgsqlParameter { Value = roomFreeAt.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
                 var outcome = await ReadMoveOutcomeAsync(cmd, ct).ConfigureAwait(false);
-                if (request is not null && outcome.Kind == LedgerWriteKind.Updated)
+                if (outcome.Kind == LedgerWriteKind.Updated)
                 {
-                    await RecordRequestAsync(conn, tx, request, id, now, ct).ConfigureAwait(false);
-                    await tx!.CommitAsync(ct).ConfigureAwait(false);
+                    await CompleteAsync(conn, tx, request, audit, id, now, ct).ConfigureAwait(false);
                 }
                 return outcome;
             },

@@ -1,4 +1,5 @@
 using NmtPractice.Domain.Appointments;
+using NmtPractice.Persistence.Records;
 using NmtPractice.Testing;
 using Npgsql;
 using NodaTime;
@@ -212,6 +213,134 @@ public sealed class AppointmentLedgerTests : IDisposable
         var movedAgain = await _ledger.MoveAsync(other.Id, 1, "t1" + _s, "r2", At(14), At(15), At(15), At(8), move);
         Assert.Equal((LedgerWriteKind.Replayed, moved.Record), (movedAgain.Kind, movedAgain.Record));
         Assert.Equal(moved.Record, await _ledger.GetAsync(other.Id));
+    }
+
+    [Fact]
+    public async Task An_applied_status_change_or_move_writes_exactly_one_audit_row_in_its_transaction_and_a_replay_none()
+    {
+        var rec = (await _ledger.InsertAsync(Appt(9, 10), Now)).Record!;
+        var confirm = new LedgerRequest("rq-audit-arrive-" + _s, "booking.checkin", [1]);
+        var first = await _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Arrived, null, false, Now, confirm, AuditOf("booking.checkin", rec.Id));
+        Assert.Equal(LedgerWriteKind.Updated, first.Kind);
+        Assert.Equal(["booking.checkin"], await AuditActions(rec.Id));
+
+        // A retry is replayed: no second row. A refused change (stale version) writes none either.
+        var retry = await _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Arrived, null, false, At(7), confirm, AuditOf("booking.checkin", rec.Id));
+        Assert.Equal(LedgerWriteKind.Replayed, retry.Kind);
+        var stale = await _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Fulfilled, null, false, Now, null, AuditOf("booking.complete", rec.Id));
+        Assert.Equal(LedgerWriteKind.StaleVersion, stale.Kind);
+        Assert.Equal(["booking.checkin"], await AuditActions(rec.Id));
+
+        // Without a request id the change and its row still share a transaction.
+        Assert.Equal(LedgerWriteKind.Updated, (await _ledger.UpdateStatusAsync(rec.Id, 2, AppointmentStatus.Fulfilled, null, false, Now, null, AuditOf("booking.complete", rec.Id))).Kind);
+        Assert.Equal(["booking.checkin", "booking.complete"], await AuditActions(rec.Id));
+
+        // A concurrent duplicate pair: one applied, one replayed, one row.
+        var pairRec = (await _ledger.InsertAsync(Appt(11, 12), Now)).Record!;
+        var cancel = new LedgerRequest("rq-audit-pair-" + _s, "booking.cancel", [2]);
+        var pair = await Task.WhenAll(
+            _ledger.UpdateStatusAsync(pairRec.Id, 1, AppointmentStatus.Cancelled, "client", false, Now, cancel, AuditOf("booking.cancel", pairRec.Id)),
+            _ledger.UpdateStatusAsync(pairRec.Id, 1, AppointmentStatus.Cancelled, "client", false, Now, cancel, AuditOf("booking.cancel", pairRec.Id)));
+        Assert.Equal([LedgerWriteKind.Updated, LedgerWriteKind.Replayed], pair.Select(p => p.Kind).Order());
+        Assert.Equal(["booking.cancel"], await AuditActions(pairRec.Id));
+
+        // Moves and reassignments: one row when applied, none on a replay or a conflict.
+        var moving = (await _ledger.InsertAsync(Appt(13, 14), Now)).Record!;
+        var blocker = (await _ledger.InsertAsync(Appt(16, 17, therapist: "t9", room: "r9", client: "c9"), Now)).Record!;
+        var move = new LedgerRequest("rq-audit-move-" + _s, "booking.reschedule", [3]);
+        Assert.Equal(LedgerWriteKind.Updated, (await _ledger.MoveAsync(moving.Id, 1, moving.TherapistId, "r2", At(14), At(15), At(15), Now, move, AuditOf("booking.reschedule", moving.Id))).Kind);
+        Assert.Equal(LedgerWriteKind.Replayed, (await _ledger.MoveAsync(moving.Id, 1, moving.TherapistId, "r2", At(14), At(15), At(15), At(7), move, AuditOf("booking.reschedule", moving.Id))).Kind);
+        Assert.Equal(LedgerWriteKind.Conflict, (await _ledger.MoveAsync(moving.Id, 2, blocker.TherapistId, "r3", At(16), At(17), At(17), Now, null, AuditOf("booking.reschedule", moving.Id))).Kind);
+        var reassign = new LedgerRequest("rq-audit-reassign-" + _s, "booking.reschedule", [4]);
+        Assert.Equal(LedgerWriteKind.Updated, (await _ledger.ReassignAsync(moving.Id, 2, "k2" + _s, "t3" + _s, "x1", At(9), At(10), At(10), Now, reassign, AuditOf("booking.reschedule", moving.Id))).Kind);
+        Assert.Equal(["booking.reschedule", "booking.reschedule"], await AuditActions(moving.Id));
+        Assert.Empty(await AuditActions(blocker.Id));
+    }
+
+    [Fact]
+    public async Task A_status_change_or_move_whose_audit_row_cannot_be_written_fails_and_leaves_the_appointment_unchanged()
+    {
+        var rec = (await _ledger.InsertAsync(Appt(9, 10), Now)).Record!;
+        var request = new LedgerRequest("rq-audit-fault-" + _s, "booking.cancel", [1]);
+        await using (await AuditFault.CreateAsync(_fixture, "audit_fault_" + _s, rec.Id))
+        {
+            var failed = await Assert.ThrowsAsync<PostgresException>(() =>
+                _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Cancelled, "client", false, Now, request, AuditOf("booking.cancel", rec.Id)));
+            Assert.Contains("injected audit fault", failed.MessageText, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<PostgresException>(() =>
+                _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Arrived, null, false, Now, null, AuditOf("booking.checkin", rec.Id)));
+            await Assert.ThrowsAsync<PostgresException>(() =>
+                _ledger.MoveAsync(rec.Id, 1, rec.TherapistId, "r2", At(14), At(15), At(15), Now, null, AuditOf("booking.reschedule", rec.Id)));
+            await Assert.ThrowsAsync<PostgresException>(() =>
+                _ledger.ReassignAsync(rec.Id, 1, "k2" + _s, "t3" + _s, "x1", At(9), At(10), At(10), Now, null, AuditOf("booking.reschedule", rec.Id)));
+
+            Assert.Equal(rec, await _ledger.GetAsync(rec.Id));
+            Assert.Null(await _ledger.FindRequestAsync(request));
+            Assert.Empty(await AuditActions(rec.Id));
+        }
+
+        // The database takes audit rows again: the same request now applies, with its row.
+        var applied = await _ledger.UpdateStatusAsync(rec.Id, 1, AppointmentStatus.Cancelled, "client", false, Now, request, AuditOf("booking.cancel", rec.Id));
+        Assert.Equal(LedgerWriteKind.Updated, applied.Kind);
+        Assert.Equal(["booking.cancel"], await AuditActions(rec.Id));
+    }
+
+    private static AuditEntry AuditOf(string action, Guid appointmentId) =>
+        new("ledger-test", "front-desk", null, action, "appointment", appointmentId.ToString(), null, appointmentId, "test", "ok");
+
+    private async Task<IReadOnlyList<string>> AuditActions(Guid appointmentId)
+    {
+        await using var cmd = _ds.CreateCommand("SELECT action FROM audit_log WHERE appointment_id = $1 ORDER BY id");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = appointmentId });
+        var actions = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            actions.Add(reader.GetString(0));
+        }
+        return actions;
+    }
+
+    /// <summary>
+    /// A fault in the audit trail: a trigger that makes every audit_log insert for one appointment raise. Created and
+    /// dropped over the owner's (admin) connection: the application role may not create triggers.
+    /// </summary>
+    private sealed class AuditFault : IAsyncDisposable
+    {
+        private readonly string _connectionString;
+        private readonly string _name;
+
+        private AuditFault(string connectionString, string name) => (_connectionString, _name) = (connectionString, name);
+
+        public static async Task<AuditFault> CreateAsync(PostgresFixture fixture, string name, Guid appointmentId)
+        {
+            var database = new NpgsqlConnectionStringBuilder(fixture.ConnectionString).Database;
+            var fault = new AuditFault(new NpgsqlConnectionStringBuilder(fixture.AdminConnectionString) { Database = database }.ConnectionString, name);
+            await fault.ExecuteAsync($"""
+                CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+                BEGIN
+                    IF NEW.appointment_id = '{appointmentId}' THEN
+                        RAISE EXCEPTION 'injected audit fault';
+                    END IF;
+                    RETURN NEW;
+                END
+                $fn$;
+                CREATE TRIGGER {name} BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION {name}();
+                """);
+            return fault;
+        }
+
+        private async Task ExecuteAsync(string sql)
+        {
+            await using var connection = new NpgsqlConnection(_connectionString);
+            await connection.OpenAsync();
+#pragma warning disable CA2100 // Test-made names and ids.
+            await using var command = new NpgsqlCommand(sql, connection);
+#pragma warning restore CA2100
+            await command.ExecuteNonQueryAsync();
+        }
+
+        public async ValueTask DisposeAsync() => await ExecuteAsync($"DROP TRIGGER {_name} ON audit_log; DROP FUNCTION {_name}();");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace NmtPractice.Grains.Booking;
 /// One appointment's lifecycle. The ledger row is the state: each operation reads it, checks the transition with
 /// <see cref="AppointmentLifecycle"/>, writes it with an optimistic version check, and tells the calendars.
 /// </summary>
-public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, AuditTrail audit) : Grain, IAppointmentGrain
+public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock) : Grain, IAppointmentGrain
 {
     private Guid Id => this.GetPrimaryKey();
 
@@ -74,7 +74,9 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
             return refusal;
         }
         var late = to == AppointmentStatus.Cancelled && AppointmentLifecycle.IsLateCancellation(current, clinic.CancellationWindow, now);
-        var write = await ledger.UpdateStatusAsync(Id, current.Version, to, cancelReason, late, now, request);
+        // The audit row goes in the change's transaction: written exactly when the change is applied.
+        var audit = AuditTrail.BookingChangeEntry(AuditAction(to), Id, current.ClinicId, current.ClientId, to, current.TherapistId, current.RoomId);
+        var write = await ledger.UpdateStatusAsync(Id, current.Version, to, cancelReason, late, now, request, audit);
         if (write.Kind == LedgerWriteKind.InvalidTransition && to == AppointmentStatus.Booked)
         {
             return new Refusal(RefusalReason.HoldExpired, $"The hold on appointment {Id} has expired.");
@@ -83,7 +85,6 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
         if (write.Kind == LedgerWriteKind.Updated && result.Value is { } updated)
         {
             await Tell(clinic, updated, current);
-            await audit.BookingChanged(AuditAction(to), updated);
         }
         return result;
     }
@@ -166,21 +167,37 @@ public sealed class AppointmentGrain(AppointmentLedger ledger, IClock clock, Aud
             return room.Refusal ?? clientRefusal!;
         }
 
-        var write = clinic.Id == current.ClinicId
-            ? await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest)
-            : await ledger.ReassignAsync(Id, current.Version, clinic.Id, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest);
+        // A move keeps the status; its audit row goes in the move's transaction, as a status change's does.
+        var audit = AuditTrail.BookingChangeEntry("booking.reschedule", Id, clinic.Id, current.ClientId, current.Status, therapistId, room.RoomId);
+        LedgerWriteResult write;
+        try
+        {
+            write = clinic.Id == current.ClinicId
+                ? await ledger.MoveAsync(Id, current.Version, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest, audit)
+                : await ledger.ReassignAsync(Id, current.Version, clinic.Id, therapistId, room.RoomId, treatment.Start, treatment.End, treatment.End + service.Turnover, now, ledgerRequest, audit);
+        }
+        catch
+        {
+            // Not written (say its audit row could not be): the new slot's reservations go, memory reloads from the ledger.
+            await ReleaseAndResync();
+            throw;
+        }
         if (!write.Succeeded)
         {
-            await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
-            await Task.WhenAll(clinicDay.Resync(), therapistDay.Resync(), clientCalendar.Resync());
+            await ReleaseAndResync();
         }
         var result = LedgerOutcomes.ToResult(write, Id);
         if (write.Kind == LedgerWriteKind.Updated && result.Value is { } moved)
         {
             await Tell(oldClinic, clinic, moved, current);
-            await audit.BookingChanged("booking.reschedule", moved);
         }
         return result;
+
+        async Task ReleaseAndResync()
+        {
+            await Task.WhenAll(clinicDay.Release(tentative.ReservationId), therapistDay.Release(tentative.ReservationId), clientCalendar.Release(tentative.ReservationId));
+            await Task.WhenAll(clinicDay.Resync(), therapistDay.Resync(), clientCalendar.Resync());
+        }
     }
 
     private static string AuditAction(AppointmentStatus to) => to switch
