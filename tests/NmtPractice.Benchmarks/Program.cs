@@ -103,7 +103,7 @@ try
     var db = new BenchDatabase(dataSource);
     Log($"{await db.ServerVersionAsync(ct)}; fsync={await db.SettingAsync("fsync", ct)}, synchronous_commit={await db.SettingAsync("synchronous_commit", ct)}");
 
-    await using (var wipe = dataSource.CreateCommand("TRUNCATE appointments"))
+    await using (var wipe = dataSource.CreateCommand("TRUNCATE appointments, appointment_requests"))
     {
         await wipe.ExecuteNonQueryAsync(ct);
     }
