@@ -153,20 +153,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     /// Allowed: the changes of <see cref="AppointmentLifecycle.AllowedFrom"/> (pending-&gt;booked/arrived only while the hold
     /// is unexpired, clearing hold_expires_at). Anything else: InvalidTransition.
     /// <paramref name="cancelReason"/> and <paramref name="cancelledLate"/> are stored when the new status is Cancelled.
-    /// </summary>
-    public Task<LedgerWriteResult> UpdateStatusAsync(
-        Guid id,
-        int expectedVersion,
-        AppointmentStatus newStatus,
-        string? cancelReason,
-        bool cancelledLate,
-        Instant now,
-        CancellationToken ct = default) =>
-        UpdateStatusAsync(id, expectedVersion, newStatus, cancelReason, cancelledLate, now, request: null, audit: null, ct);
-
-    /// <summary>
-    /// <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, CancellationToken)"/> for a
-    /// request with an id: the request is recorded in the same transaction as the change, so a retry (even after a crash
+    /// With a request id (<paramref name="request"/>): the request is recorded in the same transaction as the change, so a retry (even after a crash
     /// between the commit and the answer) gets Replayed with the row as this change left it and never changes anything
     /// twice; the same id with another fingerprint gets RequestIdReused. A null <paramref name="request"/> is the plain change.
     /// <paramref name="audit"/> (when not null) is inserted in the same transaction when the change is applied, so an
@@ -180,7 +167,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         string? cancelReason,
         bool cancelledLate,
         Instant now,
-        LedgerRequest? request,
+        LedgerRequest? request = null,
         AuditEntry? audit = null,
         CancellationToken ct = default)
     {
@@ -358,7 +345,8 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Atomic reschedule of a pending (unexpired) or booked appointment to another therapist, room and time in the same clinic.
-    /// Expired holds overlapping the new slot are cancelled first. Conflict leaves the row unchanged.
+    /// Expired holds overlapping the new slot are cancelled first. Conflict leaves the row unchanged. <paramref name="request"/>
+    /// and <paramref name="audit"/> are recorded as <see cref="UpdateStatusAsync"/> records them.
     /// </summary>
     public Task<LedgerWriteResult> MoveAsync(
         Guid id,
@@ -369,27 +357,15 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant end,
         Instant roomFreeAt,
         Instant now,
-        CancellationToken ct = default) =>
-        WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, request: null, audit: null, ct);
-
-    /// <summary><see cref="MoveAsync(Guid, int, string, string, Instant, Instant, Instant, Instant, CancellationToken)"/> recording <paramref name="request"/> and <paramref name="audit"/> as <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, LedgerRequest?, AuditEntry?, CancellationToken)"/> does.</summary>
-    public Task<LedgerWriteResult> MoveAsync(
-        Guid id,
-        int expectedVersion,
-        string therapistId,
-        string roomId,
-        Instant start,
-        Instant end,
-        Instant roomFreeAt,
-        Instant now,
-        LedgerRequest? request,
+        LedgerRequest? request = null,
         AuditEntry? audit = null,
         CancellationToken ct = default) =>
         WriteMoveAsync(id, expectedVersion, clinicId: null, therapistId, roomId, start, end, roomFreeAt, now, request, audit, ct);
 
     /// <summary>
     /// Atomic move of a pending (unexpired) or booked appointment to another clinic, with its therapist, room and times
-    /// (cover at a nearby clinic). Locks the old and new resources like <see cref="MoveAsync"/>; the same outcomes.
+    /// (cover at a nearby clinic). Locks the old and new resources like <see cref="MoveAsync"/>; the same outcomes, and
+    /// <paramref name="request"/> and <paramref name="audit"/> recorded as <see cref="UpdateStatusAsync"/> records them.
     /// </summary>
     public Task<LedgerWriteResult> ReassignAsync(
         Guid id,
@@ -401,21 +377,7 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
         Instant end,
         Instant roomFreeAt,
         Instant now,
-        CancellationToken ct = default) =>
-        ReassignAsync(id, expectedVersion, clinicId, therapistId, roomId, start, end, roomFreeAt, now, request: null, audit: null, ct);
-
-    /// <summary><see cref="ReassignAsync(Guid, int, string, string, string, Instant, Instant, Instant, Instant, CancellationToken)"/> recording <paramref name="request"/> and <paramref name="audit"/> as <see cref="UpdateStatusAsync(Guid, int, AppointmentStatus, string?, bool, Instant, LedgerRequest?, AuditEntry?, CancellationToken)"/> does.</summary>
-    public Task<LedgerWriteResult> ReassignAsync(
-        Guid id,
-        int expectedVersion,
-        string clinicId,
-        string therapistId,
-        string roomId,
-        Instant start,
-        Instant end,
-        Instant roomFreeAt,
-        Instant now,
-        LedgerRequest? request,
+        LedgerRequest? request = null,
         AuditEntry? audit = null,
         CancellationToken ct = default)
     {

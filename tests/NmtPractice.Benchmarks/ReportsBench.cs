@@ -430,7 +430,7 @@ public sealed class BackgroundLoad : IAsyncDisposable
                 if (toCancel.Count > 0 && rnd.Next(3) == 0)
                 {
                     var (id, version) = toCancel.Dequeue();
-                    var r = await ledger.UpdateStatusAsync(id, version, AppointmentStatus.Cancelled, "client-request", false, now, CancellationToken.None);
+                    var r = await ledger.UpdateStatusAsync(id, version, AppointmentStatus.Cancelled, "client-request", false, now, ct: CancellationToken.None);
                     if (r.Kind == LedgerWriteKind.Updated)
                     {
                         Interlocked.Increment(ref _cancelled);
