@@ -5,3 +5,5 @@ global using NmtPractice.Persistence.Reports;
 global using Orleans;
 global using Orleans.Concurrency;
 global using Orleans.Runtime;
+global using NmtPractice.Grains.Events;
+global using NmtPractice.Persistence.Outbox;

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NmtPractice.Grains.Config;
 using NmtPractice.Grains.Cover;
+using NmtPractice.Grains.Events;
+using NmtPractice.Persistence.Outbox;
 using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Persistence;
 using NmtPractice.Persistence.OrleansAdoNet;
@@ -54,6 +56,7 @@ public static class NmtSilo
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<RequestLog>();
+        services.TryAddSingleton<OutboxStore>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
         services.AddOptions<CoverOptions>();
@@ -61,6 +64,8 @@ public static class NmtSilo
         services.AddHostedService<UsageCompactor>();
         services.AddOptions<RequestLogOptions>();
         services.AddHostedService<RequestLogPruner>();
+        services.AddOptions<OutboxOptions>();
+        services.AddHostedService<OutboxPruneService>();
         return silo;
     }
 

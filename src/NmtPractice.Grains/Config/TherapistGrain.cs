@@ -7,6 +7,7 @@ namespace NmtPractice.Grains.Config;
 public sealed class TherapistGrain(
     [PersistentState("therapist", StorageNames.Grains)] IPersistentState<TherapistState> state,
     AppointmentLedger ledger,
+    OutboxStore outbox,
     IClock clock)
     : Grain, ITherapistGrain
 {
@@ -60,6 +61,8 @@ public sealed class TherapistGrain(
         if (result.IsOk)
         {
             await UpdateClinicRosters(before, rosters);
+            var clinics = before.Select(r => r.ClinicId).Concat(rosters.Select(r => r.ClinicId)).Distinct().ToList();
+            await outbox.AppendAsync(OutboxEvents.RosterChanged(TherapistId, "rosters", clinics, clock.GetCurrentInstant()));
         }
         return result;
     }
@@ -74,15 +77,37 @@ public sealed class TherapistGrain(
             }
             await GrainFactory.GetGrain<IClinicGrain>(GrainKeys.Clinic(clinicId)).SetRostered(TherapistId, true);
         }
-        return await Change(t => t.Exceptions.Any(e => e.Id == exception.Id)
+        var result = await Change(t => t.Exceptions.Any(e => e.Id == exception.Id)
             ? new Refusal(RefusalReason.AlreadyExists, $"Therapist {t.Id} already has exception '{exception.Id}'.", "exception_id")
             : Result<Therapist>.Ok(t with { Exceptions = [.. t.Exceptions, exception] }), allowStranding);
+        if (result.IsOk)
+        {
+            var now = clock.GetCurrentInstant();
+            await outbox.AppendAsync(exception.Kind is RosterExceptionKind.Leave or RosterExceptionKind.Sickness
+                ? OutboxEvents.AbsenceRecorded(TherapistId, exception.Period, RosteredClinics(), now)
+                : OutboxEvents.RosterChanged(TherapistId, "extra_shift", RosteredClinics(exception.ClinicId), now,
+                    new { from = exception.Period.Start.ToString(), to = exception.Period.End.ToString() }));
+        }
+        return result;
     }
 
-    Task<Result<Therapist>> ITherapistGrain.RemoveException(string exceptionId) =>
-        Change(t => t.Exceptions.Any(e => e.Id == exceptionId)
+    async Task<Result<Therapist>> ITherapistGrain.RemoveException(string exceptionId)
+    {
+        var removed = state.State.Therapist?.Exceptions.FirstOrDefault(e => e.Id == exceptionId);
+        var result = await Change(t => t.Exceptions.Any(e => e.Id == exceptionId)
             ? Result<Therapist>.Ok(t with { Exceptions = [.. t.Exceptions.Where(e => e.Id != exceptionId)] })
             : Refusal.NotFound("exception_id", $"Therapist {t.Id} has no exception '{exceptionId}'."));
+        if (result.IsOk && removed is not null)
+        {
+            await outbox.AppendAsync(OutboxEvents.RosterChanged(TherapistId, "exception_removed", RosteredClinics(removed.ClinicId), clock.GetCurrentInstant(),
+                new { from = removed.Period.Start.ToString(), to = removed.Period.End.ToString() }));
+        }
+        return result;
+    }
+
+    /// <summary>The clinics the therapist is rostered at (and <paramref name="extra"/>), who see their roster events.</summary>
+    private List<string> RosteredClinics(string? extra = null) =>
+        [.. (state.State.Therapist?.Rosters ?? []).Select(r => r.ClinicId).Append(extra).OfType<string>().Distinct()];
 
     private async Task<Refusal?> CheckClinicsExist(IEnumerable<Roster> rosters)
     {

@@ -11,6 +11,7 @@ public sealed class CoverPlanGrain(
     [PersistentState("coverplan", StorageNames.Grains)] IPersistentState<CoverPlanState> state,
     ClientDirectory directory,
     AuditLog auditLog,
+    OutboxStore outbox,
     IClock clock,
     ILogger<CoverPlanGrain> logger) : Grain, ICoverPlanGrain
 {
@@ -41,6 +42,7 @@ public sealed class CoverPlanGrain(
         }
         state.State.Plan = CoverContacts.Strip(plan) with { PlanId = this.GetPrimaryKey() };
         await state.WriteStateAsync();
+        await outbox.AppendAsync(OutboxEvents.CoverProposed(state.State.Plan, clock.GetCurrentInstant()));
         return state.State.Plan;
     }
 
@@ -92,6 +94,7 @@ public sealed class CoverPlanGrain(
         }
         state.State.Outcomes[requestId] = outcome;
         await state.WriteStateAsync();
+        await outbox.AppendAsync(OutboxEvents.CoverApplied(plan, outcome, clock.GetCurrentInstant()));
         logger.LogInformation("Cover plan {PlanId} applied (request {RequestId}): {Applied} applied, {Contact} to contact",
             plan.PlanId, requestId, touched.Count(i => i.Status == CoverItemStatus.Applied), touched.Count(i => i.NeedsContact));
         return Result<CoverOutcome>.Ok(await CoverContacts.Reveal(outcome, directory, auditLog));
