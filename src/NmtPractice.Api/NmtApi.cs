@@ -26,6 +26,7 @@ public static class NmtApi
     {
         services.AddSingleton<ScopeResolver>();
         services.AddSingleton<RpcGate>();
+        services.AddOptions<EventStreamOptions>();
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<AuthorizationInterceptor>();
@@ -53,6 +54,7 @@ public static class NmtApi
         endpoints.MapGrpcService<ReportGrpcService>();
         endpoints.MapGrpcService<ClientRecordGrpcService>();
         endpoints.MapGrpcService<AuditGrpcService>();
+        endpoints.MapGrpcService<EventGrpcService>();
         MapOperations(endpoints);
         return endpoints;
     }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
 using NmtPractice.Grains.Cover;
+using NmtPractice.Grains.Events;
 using NmtPractice.Grains.Requests;
 using NmtPractice.Api.Security;
 using NmtPractice.Hosting;
@@ -298,6 +299,7 @@ public sealed class NmtServer : IAsyncDisposable
                 silo.Services.Configure<CoverOptions>(builder.Configuration.GetSection(CoverOptions.Section));
                 ConfigureClusterTls(silo, options, embedded);
                 silo.Services.Configure<RequestLogOptions>(builder.Configuration.GetSection(RequestLogOptions.Section));
+                silo.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));
             });
         }
         else
@@ -330,6 +332,7 @@ public sealed class NmtServer : IAsyncDisposable
             builder.Services.AddSingleton(new AuthenticationSource(keys));
         }
         builder.Services.AddNmtApi();
+        builder.Services.Configure<NmtPractice.Api.Grpc.EventStreamOptions>(builder.Configuration.GetSection(NmtPractice.Api.Grpc.EventStreamOptions.Section));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddNmtTelemetry(options);
     }

@@ -43,7 +43,7 @@ public sealed class AuthorizationMatrixTests(ApiServerFixture api)
         return g.Length == 4 ? new Row(method, g[0], g[1], g[2], g[3], call) : new Row(method, Gate.Pass, g[0], g[1], g[2], call);
     }
 
-    private static async Task Drain(AsyncServerStreamingCall<CsvChunk> call)
+    private static async Task Drain<T>(AsyncServerStreamingCall<T> call)
     {
         using (call)
         {
@@ -136,6 +136,7 @@ public sealed class AuthorizationMatrixTests(ApiServerFixture api)
         R("ClientRecordService/ListNotes", "R R R S", (c, s, _) => new ClientRecordService.ClientRecordServiceClient(c).ListNotesAsync(new ListNotesRequest { ClientId = s.Client }).ResponseAsync),
         R("ClientRecordService/GetProgress", "R R R S", (c, s, _) => new ClientRecordService.ClientRecordServiceClient(c).GetProgressAsync(new GetProgressRequest { ClientId = s.Client }).ResponseAsync),
         R("ClientRecordService/EraseClient", "P R R R", (c, s, _) => new ClientRecordService.ClientRecordServiceClient(c).EraseClientAsync(new EraseClientRequest { ClientId = s.Client }).ResponseAsync),
+        R("EventService/WatchEvents", "S S S", (c, s, _) => Drain(new EventService.EventServiceClient(c).WatchEvents(new WatchEventsRequest { ClinicIds = { s.Clinic }, ReplayOnly = true }))),
         R("AuditService/QueryAudit", "S R R", (c, s, _) => new AuditService.AuditServiceClient(c).QueryAuditAsync(new QueryAuditRequest { ClinicId = s.Clinic, PageSize = 1 }).ResponseAsync),
     ];
 

@@ -92,6 +92,11 @@ public static class RpcPolicies
         [V1 + "ClientRecordService/EraseClient"] = Allow.ChainAdmin.Anywhere(),
 
         // Audit: a manager queries their clinics' rows (the audit grain filters to them when no clinic is named).
+        // Events: every role; the stream shows each caller the events of their scope (EventGrpcService), and clinics
+        // named in the request must be theirs.
+        [V1 + "EventService/WatchEvents"] = Allow.Everyone.When<WatchEventsRequest>("clinics", (c, r, _, _) =>
+            ValueTask.FromResult(r.ClinicIds.All(c.CanSeeClinic))),
+
         [V1 + "AuditService/QueryAudit"] = Allow.Managers.When<QueryAuditRequest>("audit", (c, r, _, _) =>
             ValueTask.FromResult(r.ClinicId.Length == 0 || c.CanSeeClinic(r.ClinicId))),
     };
