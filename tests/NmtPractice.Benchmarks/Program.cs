@@ -13,6 +13,15 @@ using NodaTime;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.Contains("--outbox"))
+{
+    var outboxClock = Stopwatch.StartNew();
+    using var outboxLoggers = LoggerFactory.Create(b => b.AddSimpleConsole(s => s.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+    using var outboxCts = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; outboxCts.Cancel(); };
+    return await OutboxBench.RunAsync(args, outboxLoggers, m => Console.WriteLine($"[{outboxClock.Elapsed:mm\\:ss}] {m}"), outboxCts.Token);
+}
+
 if (args.Contains("--reports"))
 {
     ReportsBenchOptions ro;
