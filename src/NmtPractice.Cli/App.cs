@@ -40,6 +40,7 @@ public sealed class App
             .Concat(ScheduleCommands.Create(this))
             .Concat(ReportCommands.Create(this))
             .Concat(RecordCommands.Create(this))
+            .Concat(EventCommands.Create(this))
             .Concat(LoginCommands.Create(this, environment, stdout, stderr)))
         {
             Root.Add(command);

@@ -28,6 +28,7 @@ public sealed class CliContext(Uri server, bool json, TimeSpan timeout, TextWrit
     public ReportService.ReportServiceClient Reports => new(Channel);
     public ClientRecordService.ClientRecordServiceClient Records => new(Channel);
     public AuditService.AuditServiceClient Audit => new(Channel);
+    public EventService.EventServiceClient Events => new(Channel);
 
     /// <summary>The token sent as <c>authorization: Bearer</c> with every call, or null (the server will refuse).</summary>
     public string? Token { get; } = token;
@@ -35,6 +36,10 @@ public sealed class CliContext(Uri server, bool json, TimeSpan timeout, TextWrit
     /// <summary>Every call gets the deadline from --timeout, the command's cancellation and the bearer token.</summary>
     public CallOptions Call(CancellationToken ct) =>
         new(headers: Token is null ? null : new Metadata { { "authorization", "Bearer " + Token } }, deadline: DateTime.UtcNow.Add(timeout), cancellationToken: ct);
+
+    /// <summary>A stream that runs until interrupted: the token and the cancellation, no deadline.</summary>
+    public CallOptions Watch(CancellationToken ct) =>
+        new(headers: Token is null ? null : new Metadata { { "authorization", "Bearer " + Token } }, cancellationToken: ct);
 
     /// <summary>The idempotency key: the one given with --request-id, else a new GUID.</summary>
     public static string RequestId(string? given) => string.IsNullOrWhiteSpace(given) ? Guid.NewGuid().ToString("N") : given.Trim();
