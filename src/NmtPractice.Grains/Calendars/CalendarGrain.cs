@@ -1,12 +1,13 @@
+using NmtPractice.Grains.Infrastructure;
+
 namespace NmtPractice.Grains.Calendars;
 
-public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) : Grain
+public abstract class CalendarGrain<T>(CalendarLoader loader, IClock clock) : Grain
 {
-    /// <summary>How long a tentative reservation lives if its coordinator never commits or releases it.</summary>
-
     protected Calendar<T> Calendar { get; } = new();
 
-    protected AppointmentLedger Ledger => ledger;
+    /// <summary>Reads the ledger together with the other calendars activating at the same moment.</summary>
+    protected CalendarLoader Loader => loader;
 
     protected Instant Now => clock.GetCurrentInstant();
 
