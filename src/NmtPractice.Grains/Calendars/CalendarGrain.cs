@@ -19,13 +19,10 @@ public abstract class CalendarGrain<T>(CalendarLoader loader, IClock clock) : Gr
     /// <summary>True if <paramref name="record"/> (on clinic-local <paramref name="localDate"/>) belongs to this calendar.</summary>
     protected abstract bool BelongsHere(AppointmentRecord record, LocalDate localDate);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        await base.OnActivateAsync(cancellationToken);
-        await ReloadAsync();
-    }
-
-    /// <summary>What occupies the resource now, reloading from the ledger first when memory may be stale.</summary>
+    /// <summary>
+    /// What occupies the resource now, reloading from the ledger first when memory may be stale. A new activation is
+    /// stale, so its first call loads it: inside that call (its trace), batched with the other calendars loading then.
+    /// </summary>
     protected async Task<List<T>> BusyAsync(Guid? ignoreAppointment)
     {
         if (Calendar.IsStale)
