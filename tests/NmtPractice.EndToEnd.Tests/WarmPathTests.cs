@@ -11,23 +11,24 @@ namespace NmtPractice.EndToEnd.Tests;
 /// of its own, so the gRPC request, the grain calls and their commands all carry its trace id.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class WarmPathTests(ApiServerFixture api) : IDisposable
+public sealed class WarmPathTests : IDisposable
 {
     private static readonly ActivitySource TestSource = new("NmtPractice.EndToEnd.Tests.WarmPath");
 
+    private readonly ApiServerFixture _api;
     private readonly ConcurrentQueue<Activity> _stopped = new();
-    private readonly ActivityListener _listener = StartListener();
+    private readonly ActivityListener _listener;
 
-    private ActivityListener StartListener()
+    public WarmPathTests(ApiServerFixture api)
     {
-        var listener = new ActivityListener
+        _api = api;
+        _listener = new ActivityListener
         {
             ShouldListenTo = _ => true,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => _stopped.Enqueue(a),
+            ActivityStopped = _stopped.Enqueue,
         };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
+        ActivitySource.AddActivityListener(_listener);
     }
 
     public void Dispose() => _listener.Dispose();
@@ -35,7 +36,7 @@ public sealed class WarmPathTests(ApiServerFixture api) : IDisposable
     [Fact]
     public async Task A_warm_booking_only_writes_its_commit_and_a_warm_availability_search_sends_no_statement()
     {
-        var chain = new ApiChain(api, "warm");
+        var chain = new ApiChain(_api, "warm");
         await chain.CreateClinicAsync();
         await chain.CreateTherapistAsync();
         var ada = await chain.RegisterClientAsync("ada");
@@ -48,12 +49,12 @@ public sealed class WarmPathTests(ApiServerFixture api) : IDisposable
 
         // Cold: the therapist-day, clinic-day and client calendar load from the ledger. This shows that the commands
         // of a call are seen, reads and the commit's write apart; otherwise the assertions below could not fail.
-        var cold = await CommandsOf(() => api.Bookings.BookAsync(Book(10)).ResponseAsync);
+        var cold = await CommandsOf(() => _api.Bookings.BookAsync(Book(10)).ResponseAsync);
         Assert.Contains(cold, c => !c.InCommit);
         Assert.Contains(cold, c => c.InCommit);
 
         // Warm: the same calendars, another hour. Only the commit's write.
-        var warm = await CommandsOf(() => api.Bookings.BookAsync(Book(12)).ResponseAsync);
+        var warm = await CommandsOf(() => _api.Bookings.BookAsync(Book(12)).ResponseAsync);
         Assert.NotEmpty(warm);
         Assert.All(warm, c => Assert.True(c.InCommit, "read outside the commit: " + c.Text));
 
@@ -65,12 +66,12 @@ public sealed class WarmPathTests(ApiServerFixture api) : IDisposable
             FromDate = ApiChain.Iso(date), ToDate = ApiChain.Iso(date.PlusDays(13)), PageSize = 50,
         };
         SearchAvailabilityResponse? first = null;
-        Assert.NotEmpty(await CommandsOf(async () => first = await api.Bookings.SearchAvailabilityAsync(search)));
+        Assert.NotEmpty(await CommandsOf(async () => first = await _api.Bookings.SearchAvailabilityAsync(search)));
         Assert.NotEmpty(first!.Slots);
-        Assert.Empty(await CommandsOf(() => api.Bookings.SearchAvailabilityAsync(search).ResponseAsync));
+        Assert.Empty(await CommandsOf(() => _api.Bookings.SearchAvailabilityAsync(search).ResponseAsync));
         var second = search.Clone();
         second.PageToken = first.NextPageToken;
-        Assert.Empty(await CommandsOf(() => api.Bookings.SearchAvailabilityAsync(second).ResponseAsync));
+        Assert.Empty(await CommandsOf(() => _api.Bookings.SearchAvailabilityAsync(second).ResponseAsync));
     }
 
     private sealed record Command(string Text, bool InCommit);
