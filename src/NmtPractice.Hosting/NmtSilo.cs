@@ -52,6 +52,7 @@ public static class NmtSilo
         services.TryAddSingleton<ClientDirectory>();
         services.TryAddSingleton<UsageStore>();
         services.TryAddSingleton<LedgerInsertBatcher>();
+        services.TryAddSingleton<CalendarLoader>();
         services.TryAddSingleton<ClientRecordStore>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditTrail>();

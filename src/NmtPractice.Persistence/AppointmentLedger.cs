@@ -481,30 +481,70 @@ public sealed class AppointmentLedger(NpgsqlDataSource dataSource)
     /// Expired holds not yet cancelled are included: filter with <see cref="AppointmentRecord.OccupiesAt"/>.
     /// </summary>
     public Task<IReadOnlyList<AppointmentRecord>> ListOccupyingForClinicAsync(string clinicId, Instant from, Instant to, CancellationToken ct = default) =>
-        ListAsync(
-            $"clinic_id = $1 AND status IN {ActiveStatuses} AND tstzrange(starts_at, room_free_at) && tstzrange($2, $3)",
-            clinicId,
-            from,
-            to,
-            ct);
+        ListAsync(OccupancyWhere(OccupancyResource.Clinic, "$1", "$2", "$3"), clinicId, from, to, ct);
 
     /// <summary>Active appointments whose treatment [start, end) overlaps [from, to), by start. Expired holds included (see <see cref="AppointmentRecord.OccupiesAt"/>).</summary>
     public Task<IReadOnlyList<AppointmentRecord>> ListOccupyingForTherapistAsync(string therapistId, Instant from, Instant to, CancellationToken ct = default) =>
-        ListAsync(
-            $"therapist_id = $1 AND status IN {ActiveStatuses} AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)",
-            therapistId,
-            from,
-            to,
-            ct);
+        ListAsync(OccupancyWhere(OccupancyResource.Therapist, "$1", "$2", "$3"), therapistId, from, to, ct);
 
     /// <summary>Active appointments whose treatment [start, end) overlaps [from, to), by start. Expired holds included (see <see cref="AppointmentRecord.OccupiesAt"/>).</summary>
     public Task<IReadOnlyList<AppointmentRecord>> ListOccupyingForClientAsync(string clientId, Instant from, Instant to, CancellationToken ct = default) =>
-        ListAsync(
-            $"client_id = $1 AND status IN {ActiveStatuses} AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)",
-            clientId,
-            from,
-            to,
-            ct);
+        ListAsync(OccupancyWhere(OccupancyResource.Client, "$1", "$2", "$3"), clientId, from, to, ct);
+
+    /// <summary>
+    /// Many calendars' reads in one round trip: one statement per kind of resource present (a lateral join over the
+    /// keys and windows, each using its exclusion constraint's gist index), sent as one batch. The answer holds one list
+    /// per query, in input order, each as <see cref="ListOccupyingForClinicAsync"/> and its siblings would return it.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<AppointmentRecord>>> ListOccupyingManyAsync(IReadOnlyList<OccupancyQuery> queries, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var results = new List<AppointmentRecord>[queries.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(queries[i].Key);
+            results[i] = [];
+        }
+        if (queries.Count == 0)
+        {
+            return results;
+        }
+        var groups = Enumerable.Range(0, queries.Count).GroupBy(i => queries[i].Resource).ToList();
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var group in groups)
+        {
+#pragma warning disable CA2100 // Fixed SQL fragments; values are parameters.
+            var command = new NpgsqlBatchCommand(
+                $"SELECT q.ord, a.* FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS q(key, lo, hi, ord) "
+                + $"CROSS JOIN LATERAL (SELECT {AppointmentColumns.List} FROM appointments "
+                + $"WHERE {OccupancyWhere(group.Key, "q.key", "q.lo", "q.hi")}) a ORDER BY q.ord, a.starts_at, a.id");
+#pragma warning restore CA2100
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(i => queries[i].Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(i => queries[i].From.ToDateTimeUtc()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(i => queries[i].To.ToDateTimeUtc()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        foreach (var group in groups)
+        {
+            var indexes = group.ToList();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                results[indexes[(int)reader.GetInt64(0) - 1]].Add(AppointmentColumns.Read(reader, 1));
+            }
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+        }
+        return results;
+    }
+
+    /// <summary>The active appointments of one therapist, clinic (rooms, with turnover) or client occupying [from, to).</summary>
+    private static string OccupancyWhere(OccupancyResource resource, string key, string from, string to) => resource switch
+    {
+        OccupancyResource.Therapist => $"therapist_id = {key} AND status IN {ActiveStatuses} AND tstzrange(starts_at, ends_at) && tstzrange({from}, {to})",
+        OccupancyResource.Clinic => $"clinic_id = {key} AND status IN {ActiveStatuses} AND tstzrange(starts_at, room_free_at) && tstzrange({from}, {to})",
+        OccupancyResource.Client => $"client_id = {key} AND status IN {ActiveStatuses} AND tstzrange(starts_at, ends_at) && tstzrange({from}, {to})",
+        _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, null),
+    };
 
     /// <summary>Appointments of every status starting in [from, to), by start.</summary>
     public Task<IReadOnlyList<AppointmentRecord>> ListForClinicAsync(string clinicId, Instant from, Instant to, CancellationToken ct = default) =>

@@ -477,6 +477,52 @@ public sealed class AppointmentLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batched_occupancy_read_answers_each_calendar_as_its_own_listing_would()
+    {
+        var a = (await _ledger.InsertAsync(Appt(9, 10, turnoverMinutes: 30), Now)).Record!;
+        var b = (await _ledger.InsertAsync(Appt(11, 12, therapist: "t2", room: "r2"), Now)).Record!;
+        var c = (await _ledger.InsertAsync(Appt(13, 14, client: "c2"), Now)).Record!;
+        var cancelled = (await _ledger.InsertAsync(Appt(15, 16, therapist: "t2", room: "r2", client: "c2"), Now)).Record!;
+        await _ledger.UpdateStatusAsync(cancelled.Id, 1, AppointmentStatus.Cancelled, "x", false, Now);
+
+        // Every kind mixed and repeated in one batch, with windows that cut through turnover (10:15 sees a's room until
+        // 10:30 but not its therapist) and keys that have nothing.
+        OccupancyQuery[] queries =
+        [
+            new(OccupancyResource.Therapist, "t1" + _s, At(0), At(24)),
+            new(OccupancyResource.Clinic, "k1" + _s, At(10, 15), At(13)),
+            new(OccupancyResource.Client, "c1" + _s, At(0), At(24)),
+            new(OccupancyResource.Therapist, "t1" + _s, At(10, 15), At(13)),
+            new(OccupancyResource.Therapist, "t2" + _s, At(0), At(24)),
+            new(OccupancyResource.Client, "nobody" + _s, At(0), At(24)),
+            new(OccupancyResource.Clinic, "k1" + _s, At(0), At(24)),
+            new(OccupancyResource.Client, "c2" + _s, At(0), At(24)),
+        ];
+        var batched = await _ledger.ListOccupyingManyAsync(queries);
+
+        Assert.Equal(queries.Length, batched.Count);
+        for (var i = 0; i < queries.Length; i++)
+        {
+            var q = queries[i];
+            var single = await (q.Resource switch
+            {
+                OccupancyResource.Therapist => _ledger.ListOccupyingForTherapistAsync(q.Key, q.From, q.To),
+                OccupancyResource.Clinic => _ledger.ListOccupyingForClinicAsync(q.Key, q.From, q.To),
+                _ => _ledger.ListOccupyingForClientAsync(q.Key, q.From, q.To),
+            });
+            Assert.Equal(single, batched[i]);
+        }
+        Assert.Equal([a.Id, c.Id], batched[0].Select(r => r.Id));
+        Assert.Equal([a.Id, b.Id], batched[1].Select(r => r.Id));
+        Assert.Empty(batched[3]);
+        Assert.Equal([b.Id], batched[4].Select(r => r.Id));
+        Assert.Empty(batched[5]);
+        Assert.Equal([a.Id, b.Id, c.Id], batched[6].Select(r => r.Id));
+        Assert.Equal([c.Id], batched[7].Select(r => r.Id));
+        Assert.Empty(await _ledger.ListOccupyingManyAsync([]));
+    }
+
+    [Fact]
     public async Task Sixty_four_concurrent_bookings_of_one_slot_yield_exactly_one()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>

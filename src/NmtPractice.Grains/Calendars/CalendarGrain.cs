@@ -1,12 +1,13 @@
+using NmtPractice.Grains.Infrastructure;
+
 namespace NmtPractice.Grains.Calendars;
 
-public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) : Grain
+public abstract class CalendarGrain<T>(CalendarLoader loader, IClock clock) : Grain
 {
-    /// <summary>How long a tentative reservation lives if its coordinator never commits or releases it.</summary>
-
     protected Calendar<T> Calendar { get; } = new();
 
-    protected AppointmentLedger Ledger => ledger;
+    /// <summary>Reads the ledger together with the other calendars activating at the same moment.</summary>
+    protected CalendarLoader Loader => loader;
 
     protected Instant Now => clock.GetCurrentInstant();
 
@@ -18,13 +19,10 @@ public abstract class CalendarGrain<T>(AppointmentLedger ledger, IClock clock) :
     /// <summary>True if <paramref name="record"/> (on clinic-local <paramref name="localDate"/>) belongs to this calendar.</summary>
     protected abstract bool BelongsHere(AppointmentRecord record, LocalDate localDate);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        await base.OnActivateAsync(cancellationToken);
-        await ReloadAsync();
-    }
-
-    /// <summary>What occupies the resource now, reloading from the ledger first when memory may be stale.</summary>
+    /// <summary>
+    /// What occupies the resource now, reloading from the ledger first when memory may be stale. A new activation is
+    /// stale, so its first call loads it: inside that call (its trace), batched with the other calendars loading then.
+    /// </summary>
     protected async Task<List<T>> BusyAsync(Guid? ignoreAppointment)
     {
         if (Calendar.IsStale)

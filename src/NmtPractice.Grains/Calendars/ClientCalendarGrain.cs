@@ -1,14 +1,17 @@
+using NmtPractice.Grains.Infrastructure;
+
 namespace NmtPractice.Grains.Calendars;
 
 /// <summary>A client's calendar (all clinics, from yesterday on): the single writer of their bookings.</summary>
-public sealed class ClientCalendarGrain(AppointmentLedger ledger, IClock clock)
-    : CalendarGrain<Interval>(ledger, clock), IClientCalendarGrain
+[CollectionAgeLimit(Minutes = Reservations.IdleMinutes)]
+public sealed class ClientCalendarGrain(CalendarLoader loader, IClock clock)
+    : CalendarGrain<Interval>(loader, clock), IClientCalendarGrain
 {
     private static readonly Duration Horizon = Duration.FromDays(3660);
     private string ClientId => GrainKeys.IdOf(this);
 
     protected override Task<IReadOnlyList<AppointmentRecord>> ReadLedger() =>
-        Ledger.ListOccupyingForClientAsync(ClientId, Now - Duration.FromDays(1), Now + Horizon);
+        Loader.LoadAsync(new OccupancyQuery(OccupancyResource.Client, ClientId, Now - Duration.FromDays(1), Now + Horizon));
 
     protected override Interval ToItem(AppointmentRecord r) => new(r.Start, r.End);
 

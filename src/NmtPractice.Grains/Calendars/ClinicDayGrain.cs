@@ -1,8 +1,11 @@
+using NmtPractice.Grains.Infrastructure;
+
 namespace NmtPractice.Grains.Calendars;
 
 /// <summary>All rooms of one clinic on one clinic-local day; allocates rooms and is the single writer of their bookings.</summary>
-public sealed class ClinicDayGrain(AppointmentLedger ledger, IClock clock, IGrainFactory grains)
-    : CalendarGrain<RoomBooking>(ledger, clock), IClinicDayGrain
+[CollectionAgeLimit(Minutes = Reservations.IdleMinutes)]
+public sealed class ClinicDayGrain(CalendarLoader loader, IClock clock, IGrainFactory grains)
+    : CalendarGrain<RoomBooking>(loader, clock), IClinicDayGrain
 {
     private string _clinicId = "";
     private LocalDate _date;
@@ -22,7 +25,7 @@ public sealed class ClinicDayGrain(AppointmentLedger ledger, IClock clock, IGrai
         _day = new Interval(_date.AtStartOfDayInZone(clinic.Zone).ToInstant(), _date.PlusDays(1).AtStartOfDayInZone(clinic.Zone).ToInstant());
 
     protected override async Task<IReadOnlyList<AppointmentRecord>> ReadLedger() =>
-        _day is { } day ? await Ledger.ListOccupyingForClinicAsync(_clinicId, day.Start, day.End) : [];
+        _day is { } day ? await Loader.LoadAsync(new OccupancyQuery(OccupancyResource.Clinic, _clinicId, day.Start, day.End)) : [];
 
     protected override RoomBooking ToItem(AppointmentRecord r) =>
         new(r.Id, r.RoomId, new Interval(r.Start, r.End), new Interval(r.Start, r.RoomFreeAt));

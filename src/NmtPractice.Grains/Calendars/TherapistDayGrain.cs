@@ -1,3 +1,5 @@
+using NmtPractice.Grains.Infrastructure;
+
 namespace NmtPractice.Grains.Calendars;
 
 /// <summary>
@@ -5,8 +7,9 @@ namespace NmtPractice.Grains.Calendars;
 /// It loads a window wide enough for any time zone (the date in UTC, widened by 14 hours each side), so that
 /// neighbouring appointments count for travel.
 /// </summary>
-public sealed class TherapistDayGrain(AppointmentLedger ledger, IClock clock)
-    : CalendarGrain<TherapistBooking>(ledger, clock), ITherapistDayGrain
+[CollectionAgeLimit(Minutes = Reservations.IdleMinutes)]
+public sealed class TherapistDayGrain(CalendarLoader loader, IClock clock)
+    : CalendarGrain<TherapistBooking>(loader, clock), ITherapistDayGrain
 {
     private static readonly Duration ZoneReach = Duration.FromHours(14);
     private string _therapistId = "";
@@ -21,7 +24,7 @@ public sealed class TherapistDayGrain(AppointmentLedger ledger, IClock clock)
     protected override Task<IReadOnlyList<AppointmentRecord>> ReadLedger()
     {
         var utcDay = _date.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
-        return Ledger.ListOccupyingForTherapistAsync(_therapistId, utcDay - ZoneReach, utcDay + Duration.FromDays(1) + ZoneReach);
+        return Loader.LoadAsync(new OccupancyQuery(OccupancyResource.Therapist, _therapistId, utcDay - ZoneReach, utcDay + Duration.FromDays(1) + ZoneReach));
     }
 
     protected override TherapistBooking ToItem(AppointmentRecord r) => new(r.Id, r.ClinicId, new Interval(r.Start, r.End));
