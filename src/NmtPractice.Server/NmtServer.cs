@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
+using NmtPractice.Grains.Abstractions.Accounts;
 using NmtPractice.Grains.Cover;
 using NmtPractice.Grains.Requests;
 using NmtPractice.Api.Security;
@@ -330,6 +331,7 @@ public sealed class NmtServer : IAsyncDisposable
             builder.Services.AddSingleton(new AuthenticationSource(keys));
         }
         builder.Services.AddNmtApi();
+        builder.Services.Configure<AccountOptions>(builder.Configuration.GetSection(AccountOptions.Section));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddNmtTelemetry(options);
     }
