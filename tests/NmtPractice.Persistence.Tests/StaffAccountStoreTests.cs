@@ -122,6 +122,10 @@ public sealed class StaffAccountStoreTests(PostgresFixture fixture)
         Assert.Equal(RefreshOutcome.Invalid, (await store.RotateAsync([2], new NewRefreshToken(Guid.Empty, [4], later, later + Duration.FromDays(1)), _ => Audit("r"))).Outcome);
         Assert.Null(await store.DisableAsync(Guid.NewGuid(), later, Audit("account.disable")));
         Assert.Equal(1, await CountAsync(data, "SELECT count(*) FROM audit_log WHERE action = 'account.disable'"));
+
+        // Pruning deletes the expired token only.
+        Assert.Equal(1, await store.PruneExpiredTokensAsync(later));
+        Assert.Equal(1, await CountAsync(data, "SELECT count(*) FROM refresh_tokens"));
     }
 
     private static async Task<Guid> FamilyOfAsync(NpgsqlDataSource data, byte[] hash)
