@@ -60,7 +60,6 @@ public static class NmtSilo
         services.TryAddSingleton<StaffAccountStore>();
         services.TryAddSingleton<StaffPasswords>();
         services.AddOptions<AccountOptions>();
-        services.AddHostedService<RefreshTokenPruner>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
         services.AddOptions<CoverOptions>();

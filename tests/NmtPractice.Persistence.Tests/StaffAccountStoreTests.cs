@@ -123,9 +123,10 @@ public sealed class StaffAccountStoreTests(PostgresFixture fixture)
         Assert.Null(await store.DisableAsync(Guid.NewGuid(), later, Audit("account.disable")));
         Assert.Equal(1, await CountAsync(data, "SELECT count(*) FROM audit_log WHERE action = 'account.disable'"));
 
-        // Pruning deletes the expired token only.
-        Assert.Equal(1, await store.PruneExpiredTokensAsync(later));
-        Assert.Equal(1, await CountAsync(data, "SELECT count(*) FROM refresh_tokens"));
+        // The next login deletes the account's expired token only.
+        await store.RecordLoginAsync(user.Id, new NewRefreshToken(Guid.NewGuid(), [5], later, later + Duration.FromDays(1)), Audit("account.login"));
+        Assert.Equal(0, await CountAsync(data, "SELECT count(*) FROM refresh_tokens WHERE token_hash = '\\x01'::bytea"));
+        Assert.Equal(2, await CountAsync(data, "SELECT count(*) FROM refresh_tokens"));
     }
 
     private static async Task<Guid> FamilyOfAsync(NpgsqlDataSource data, byte[] hash)

@@ -168,7 +168,11 @@ public sealed class StaffAccountStore(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>A successful login: clears the failure count, stores the first refresh token of a new family, audits.</summary>
+    /// <summary>
+    /// A successful login: clears the failure count, deletes the account's expired refresh tokens (refused with or
+    /// without their rows, so this loses nothing and keeps the table to the live ones), stores the first refresh token
+    /// of a new family, audits.
+    /// </summary>
     public async Task RecordLoginAsync(Guid userId, NewRefreshToken token, AuditEntry audit, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(token);
@@ -179,6 +183,12 @@ public sealed class StaffAccountStore(NpgsqlDataSource dataSource)
         {
             reset.Parameters.Add(new NpgsqlParameter { Value = userId });
             await reset.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        await using (var prune = new NpgsqlCommand("DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at <= $2", connection, tx))
+        {
+            prune.Parameters.Add(new NpgsqlParameter { Value = userId });
+            prune.Parameters.Add(Time(token.CreatedAt));
+            await prune.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         await InsertTokenAsync(connection, tx, userId, token, ct).ConfigureAwait(false);
         await AuditLog.InsertAsync(connection, tx, audit, ct).ConfigureAwait(false);
@@ -279,14 +289,6 @@ public sealed class StaffAccountStore(NpgsqlDataSource dataSource)
         await AuditLog.InsertAsync(connection, tx, audit(user), ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return user;
-    }
-
-    /// <summary>Deletes refresh tokens that expired before <paramref name="before"/>; the number deleted.</summary>
-    public async Task<int> PruneExpiredTokensAsync(Instant before, CancellationToken ct = default)
-    {
-        await using var command = dataSource.CreateCommand("DELETE FROM refresh_tokens WHERE expires_at < $1");
-        command.Parameters.Add(Time(before));
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<StoredStaffUser?> ChangeAsync(
