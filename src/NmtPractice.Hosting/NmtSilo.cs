@@ -1,11 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NmtPractice.Grains.Abstractions.Accounts;
+using NmtPractice.Grains.Accounts;
 using NmtPractice.Grains.Config;
 using NmtPractice.Grains.Cover;
 using NmtPractice.Grains.Events;
 using NmtPractice.Persistence.Outbox;
 using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Persistence;
+using NmtPractice.Persistence.Accounts;
 using NmtPractice.Persistence.OrleansAdoNet;
 using NmtPractice.Persistence.Reports;
 using NmtPractice.Persistence.Records;
@@ -58,6 +61,9 @@ public static class NmtSilo
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<RequestLog>();
         services.TryAddSingleton<OutboxStore>();
+        services.TryAddSingleton<StaffAccountStore>();
+        services.TryAddSingleton<StaffPasswords>();
+        services.AddOptions<AccountOptions>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
         services.AddOptions<CoverOptions>();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
+using NmtPractice.Grains.Abstractions.Accounts;
 using NmtPractice.Grains.Cover;
 using NmtPractice.Grains.Events;
 using NmtPractice.Grains.Requests;
@@ -333,6 +334,7 @@ public sealed class NmtServer : IAsyncDisposable
         }
         builder.Services.AddNmtApi();
         builder.Services.Configure<NmtPractice.Api.Grpc.EventStreamOptions>(builder.Configuration.GetSection(NmtPractice.Api.Grpc.EventStreamOptions.Section));
+        builder.Services.Configure<AccountOptions>(builder.Configuration.GetSection(AccountOptions.Section));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddNmtTelemetry(options);
     }

@@ -113,7 +113,7 @@ public sealed record ErrorReport(int ExitCode, RpcStatus Status)
         }
         if (Code == StatusCode.Unauthenticated)
         {
-            text.Append("  log in on the server's machine with `nmt login --role ROLE [--clinic ID]...`, or set NMT_TOKEN").Append('\n');
+            text.Append("  log in with `nmt login --email EMAIL` (a staff account), on the server's machine with `nmt login --role ROLE [--clinic ID]...`, or set NMT_TOKEN").Append('\n');
         }
         if (Code == StatusCode.Unavailable && server is not null)
         {
