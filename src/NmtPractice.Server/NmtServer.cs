@@ -106,6 +106,8 @@ public sealed class NmtServer : IAsyncDisposable
                 app.UseRouting();
                 app.UseNmtHttpApi();
                 app.MapNmtApi();
+                app.MapNmtApiDocs();
+                // The web app (static files at /) maps here, after the API's routes.
             }
             else
             {

@@ -3,6 +3,8 @@ using Google.Rpc;
 using Grpc.AspNetCore.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace NmtPractice.Api.Http;
@@ -11,11 +13,15 @@ namespace NmtPractice.Api.Http;
 /// The API over HTTP/1.1 for browsers and plain HTTP clients, beside gRPC: every RPC as JSON through gRPC JSON
 /// transcoding (the <c>google.api.http</c> routes in the .proto files; docs/api-http.md), gRPC-Web, and CORS. A
 /// transcoded call is the same gRPC call: it passes the same interceptors (authentication, authorisation,
-/// validation, idempotency) and fails with the same <c>google.rpc.Status</c>, written as JSON.
+/// validation, idempotency) and fails with the same <c>google.rpc.Status</c>, written as JSON. Also the OpenAPI
+/// document (<see cref="OpenApiDocument"/>) and its interactive reference page, served from this assembly.
 /// </summary>
 public static class NmtHttpApi
 {
     public const string CorsPolicy = "nmt-http";
+
+    /// <summary>The interactive API reference (Swagger UI, its assets served from this process).</summary>
+    public const string ReferencePage = "/api-docs";
 
     /// <summary>
     /// The message types a status may carry in its details: without them in the registry, the JSON writer could not
@@ -49,6 +55,19 @@ public static class NmtHttpApi
     {
         app.UseCors(CorsPolicy);
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = ReferencePage.TrimStart('/');
+            o.DocumentTitle = "NmtPractice API";
+            o.SwaggerEndpoint(OpenApiDocument.Path, "NmtPractice API v1");
+        });
         return app;
+    }
+
+    /// <summary>The OpenAPI document at <see cref="OpenApiDocument.Path"/>; it describes the contract only, so it needs no token.</summary>
+    public static IEndpointRouteBuilder MapNmtApiDocs(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(OpenApiDocument.Path, () => Results.Text(OpenApiDocument.Text, "application/json"));
+        return endpoints;
     }
 }
