@@ -360,12 +360,13 @@ public sealed class NmtServer : IAsyncDisposable
         var endpoints = ServerEndpoints.Plan(builder.Configuration, options, ServerRole.ServesApi(options.Role));
         // The endpoints are bound explicitly; cleared, `urls` would only make Kestrel warn that it overrides them.
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
-        builder.WebHost.ConfigureKestrel(endpoints.Configure);
         if (options.Tls.IsConfigured)
         {
+            // Before the endpoints: an https endpoint takes the https defaults as they are when it is bound.
             var certificate = TlsCertificates.Load(options.Tls);
             builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
         }
+        builder.WebHost.ConfigureKestrel(endpoints.Configure);
         return endpoints;
     }
 
