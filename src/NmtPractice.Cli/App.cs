@@ -29,7 +29,8 @@ public sealed class App
             "Times you type without an offset (2026-12-01T10:00) are read in the clinic's time zone; tables show times\n" +
             "on the clinic's clock with the zone named. Exit codes: 0 ok, 1 other error, 2 invalid input, 3 not found,\n" +
             "4 refused by a booking rule or conflict, 5 server unavailable or too slow, 6 not logged in or not allowed.\n" +
-            "Every call needs a token: `nmt login --role ROLE` on the server's machine, or $NMT_TOKEN.")
+            "Every call needs a token: `nmt login --email EMAIL` with a staff account, `nmt login --role ROLE` on the\n" +
+            "server's machine, or $NMT_TOKEN.")
         {
             ServerOption, JsonOption, TimeoutOption,
         };
@@ -40,6 +41,7 @@ public sealed class App
             .Concat(ScheduleCommands.Create(this))
             .Concat(ReportCommands.Create(this))
             .Concat(RecordCommands.Create(this))
+            .Concat(UserCommands.Create(this, environment, stderr))
             .Concat(LoginCommands.Create(this, environment, stdout, stderr)))
         {
             Root.Add(command);

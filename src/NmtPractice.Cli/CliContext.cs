@@ -28,6 +28,8 @@ public sealed class CliContext(Uri server, bool json, TimeSpan timeout, TextWrit
     public ReportService.ReportServiceClient Reports => new(Channel);
     public ClientRecordService.ClientRecordServiceClient Records => new(Channel);
     public AuditService.AuditServiceClient Audit => new(Channel);
+    public AccountService.AccountServiceClient Accounts => new(Channel);
+    public StaffUserService.StaffUserServiceClient Users => new(Channel);
 
     /// <summary>The token sent as <c>authorization: Bearer</c> with every call, or null (the server will refuse).</summary>
     public string? Token { get; } = token;

@@ -5,6 +5,7 @@ using NmtPractice.Domain.Clinics;
 using NmtPractice.Domain.Scheduling;
 using NmtPractice.Domain.Staff;
 using NmtPractice.Domain.Time;
+using NmtPractice.Grains.Abstractions.Accounts;
 using Orleans;
 
 namespace NmtPractice.Server;
@@ -28,7 +29,73 @@ public static class DemoSeeder
     private static readonly IsoDayOfWeek[] Weekdays =
         [IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday];
 
-    public static async Task SeedAsync(IServiceProvider services, CancellationToken ct = default)
+    /// <summary>
+    /// Seeds the chain, then one staff account per role (<see cref="SeedUsersAsync"/>), whose credentials go to
+    /// <paramref name="output"/> (the console by default) the one time they are created.
+    /// </summary>
+    public static async Task SeedAsync(IServiceProvider services, CancellationToken ct = default, TextWriter? output = null)
+    {
+        await SeedChainAsync(services, ct);
+        await SeedUsersAsync(services, output ?? Console.Out);
+    }
+
+    /// <summary>The demo staff accounts: email, display name, role, clinic, therapist.</summary>
+    public static IReadOnlyList<(string Email, string Name, Role Role, string? Clinic, string? Therapist)> DemoUsers { get; } =
+    [
+        ("admin@demo.nmt-practice.test", "Demo Chain Admin", Role.ChainAdmin, null, null),
+        ("manager.soho@demo.nmt-practice.test", "Demo Manager (Soho)", Role.ClinicManager, "london-soho", null),
+        ("desk.soho@demo.nmt-practice.test", "Demo Front Desk (Soho)", Role.FrontDesk, "london-soho", null),
+        ("amelia.hughes@demo.nmt-practice.test", "Amelia Hughes", Role.Therapist, "london-soho", "amelia-hughes"),
+    ];
+
+    /// <summary>
+    /// Creates the <see cref="DemoUsers"/> that do not exist yet, each with a new random password, and writes the
+    /// credentials of those just created to <paramref name="output"/> (not to the log). An account that exists is left
+    /// alone: its password is neither printed again nor changed. Returns how many were created.
+    /// </summary>
+    public static async Task<int> SeedUsersAsync(IServiceProvider services, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(output);
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoSeeder));
+        var created = new List<(string Email, string Role, string Password)>();
+        foreach (var (email, name, role, clinic, therapist) in DemoUsers)
+        {
+            var password = DemoPassword();
+            var draft = new StaffUserDraft(email, name, role, clinic is null ? [] : new[] { clinic }, therapist);
+            var result = await grains.GetGrain<IStaffUserGrain>(0).Create(draft, password);
+            if (result.IsOk)
+            {
+                created.Add((email, role.WireName(), password));
+            }
+            else if (result.Refusal!.Reason != RefusalReason.AlreadyExists)
+            {
+                logger.LogWarning("Demo: staff account for {Role} refused: {Code} {Message}", role.WireName(), result.Refusal.Code, result.Refusal.Message);
+            }
+        }
+        if (created.Count > 0)
+        {
+            await output.WriteLineAsync("Demo staff accounts (shown once; the passwords are stored hashed and cannot be shown again):");
+            foreach (var (email, role, password) in created)
+            {
+                await output.WriteLineAsync($"  {role,-15} {email,-40} {password}");
+            }
+            await output.FlushAsync();
+        }
+        logger.LogInformation("Demo staff accounts: {Created} created, {Existing} existed already", created.Count, DemoUsers.Count - created.Count);
+        return created.Count;
+    }
+
+    /// <summary>Four groups of five letters and digits (about 100 random bits), easy to copy.</summary>
+    private static string DemoPassword()
+    {
+        const string alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+        var chars = System.Security.Cryptography.RandomNumberGenerator.GetItems<char>(alphabet, 20);
+        return string.Join('-', chars.Chunk(5).Select(group => new string(group)));
+    }
+
+    private static async Task SeedChainAsync(IServiceProvider services, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(services);
         var grains = services.GetRequiredService<IGrainFactory>();

@@ -99,6 +99,27 @@ public sealed class LoginTests : IDisposable
         Assert.Equal(ExitCodes.Usage, run.Code);
     }
 
+    [Theory]
+    [InlineData]
+    [InlineData("--email", "desk@example.com", "--role", "front-desk")]
+    public async Task Login_needs_either_an_email_or_a_role(params string[] args)
+    {
+        var run = await Nmt(["login", .. args]);
+        Assert.Equal(ExitCodes.Usage, run.Code);
+        Assert.Contains("--email", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_with_an_email_asks_the_server_with_the_password_from_the_environment()
+    {
+        ExtraEnvironment["NMT_PASSWORD"] = "a long enough passphrase";
+        // Nobody listens on port 1: the login is a call to the server, which is unavailable (exit 5), and no token is kept.
+        var run = await Nmt("login", "--email", "desk@example.com", "--server", "http://127.0.0.1:1", "--timeout", "5");
+        Assert.Equal(ExitCodes.Unavailable, run.Code);
+        Assert.DoesNotContain("a long enough passphrase", run.Err + run.Out, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(ConfigHome, "nmt", "token")));
+    }
+
     [Fact]
     public async Task Login_without_a_server_key_says_where_it_looked_and_exits_2()
     {

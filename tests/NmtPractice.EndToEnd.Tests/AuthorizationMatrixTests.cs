@@ -34,7 +34,15 @@ public sealed class AuthorizationMatrixTests(ApiServerFixture api)
 
     private sealed record World(Side A, Side B, string Both, LocalDate Date);
 
-    private sealed record Row(string Method, Gate Admin, Gate Manager, Gate Desk, Gate Therapist, Func<CallInvoker, Side, World, Task> Call);
+    private sealed record Row(string Method, Gate Admin, Gate Manager, Gate Desk, Gate Therapist, Func<CallInvoker, Side, World, Task> Call)
+    {
+        /// <summary>An anonymous RPC (RpcPolicies.AnonymousRpcs): passes without a token too.</summary>
+        public bool Anonymous { get; init; }
+    }
+
+    /// <summary>An RPC that every caller, and a caller without a token, passes.</summary>
+    private static Row Anonymous(string method, Func<CallInvoker, Side, World, Task> call) =>
+        new(method, Gate.Pass, Gate.Pass, Gate.Pass, Gate.Pass, call) { Anonymous = true };
 
     /// <summary>Gates "manager desk therapist" (chain-admin passes), or "admin manager desk therapist".</summary>
     private static Row R(string method, string gates, Func<CallInvoker, Side, World, Task> call)
@@ -137,6 +145,17 @@ public sealed class AuthorizationMatrixTests(ApiServerFixture api)
         R("ClientRecordService/GetProgress", "R R R S", (c, s, _) => new ClientRecordService.ClientRecordServiceClient(c).GetProgressAsync(new GetProgressRequest { ClientId = s.Client }).ResponseAsync),
         R("ClientRecordService/EraseClient", "P R R R", (c, s, _) => new ClientRecordService.ClientRecordServiceClient(c).EraseClientAsync(new EraseClientRequest { ClientId = s.Client }).ResponseAsync),
         R("AuditService/QueryAudit", "S R R", (c, s, _) => new AuditService.AuditServiceClient(c).QueryAuditAsync(new QueryAuditRequest { ClinicId = s.Clinic, PageSize = 1 }).ResponseAsync),
+
+        Anonymous("AccountService/Login", (c, _, _) => new AccountService.AccountServiceClient(c).LoginAsync(new LoginRequest()).ResponseAsync),
+        Anonymous("AccountService/Refresh", (c, _, _) => new AccountService.AccountServiceClient(c).RefreshAsync(new RefreshRequest()).ResponseAsync),
+        Anonymous("AccountService/Logout", (c, _, _) => new AccountService.AccountServiceClient(c).LogoutAsync(new LogoutRequest()).ResponseAsync),
+        R("AccountService/WhoAmI", "P P P", (c, _, _) => new AccountService.AccountServiceClient(c).WhoAmIAsync(new Google.Protobuf.WellKnownTypes.Empty()).ResponseAsync),
+        R("StaffUserService/CreateUser", "R R R", (c, _, _) => new StaffUserService.StaffUserServiceClient(c).CreateUserAsync(new CreateUserRequest()).ResponseAsync),
+        R("StaffUserService/ListUsers", "R R R", (c, _, _) => new StaffUserService.StaffUserServiceClient(c).ListUsersAsync(new ListUsersRequest { PageSize = 1 }).ResponseAsync),
+        R("StaffUserService/GetUser", "R R R", (c, _, _) => new StaffUserService.StaffUserServiceClient(c).GetUserAsync(new GetUserRequest { UserId = Guid.NewGuid().ToString() }).ResponseAsync),
+        R("StaffUserService/UpdateUser", "R R R", (c, _, _) => new StaffUserService.StaffUserServiceClient(c).UpdateUserAsync(new UpdateUserRequest()).ResponseAsync),
+        R("StaffUserService/DisableUser", "R R R", (c, _, _) => new StaffUserService.StaffUserServiceClient(c).DisableUserAsync(new DisableUserRequest { UserId = Guid.NewGuid().ToString() }).ResponseAsync),
+        R("StaffUserService/ResetPassword", "R R R", (c, _, _) => new StaffUserService.StaffUserServiceClient(c).ResetPasswordAsync(new ResetPasswordRequest()).ResponseAsync),
     ];
 
     private const string V1Prefix = "nmt.practice.v1.";
@@ -164,9 +183,9 @@ public sealed class AuthorizationMatrixTests(ApiServerFixture api)
         {
             var anonymous = await OutcomeAsync(row, api.InvokerFor(null), world.A, world);
             cells++;
-            if (anonymous != (StatusCode.Unauthenticated, RpcGate.TokenMissing))
+            if (row.Anonymous ? !ServiceAnswers.Contains(anonymous.Code) : anonymous != (StatusCode.Unauthenticated, RpcGate.TokenMissing))
             {
-                failures.Add($"{row.Method} without a token: {anonymous}, expected Unauthenticated {RpcGate.TokenMissing}");
+                failures.Add($"{row.Method} without a token: {anonymous}, expected {(row.Anonymous ? "to pass the gate" : $"Unauthenticated {RpcGate.TokenMissing}")}");
             }
             foreach (var (name, token, expected) in callers)
             {
@@ -198,8 +217,11 @@ public sealed class AuthorizationMatrixTests(ApiServerFixture api)
     {
         var mapped = MappedMethods();
         Assert.Contains(V1Prefix + "BookingService/Book", mapped);
-        var withoutPolicy = mapped.Where(m => !RpcPolicies.All.ContainsKey(m)).ToList();
+        var withoutPolicy = mapped.Where(m => !RpcPolicies.All.ContainsKey(m) && !RpcPolicies.AnonymousRpcs.Contains(m)).ToList();
         Assert.True(withoutPolicy.Count == 0, "No policy in RpcPolicies for: " + string.Join(", ", withoutPolicy));
+        // An RPC is either anonymous or has a policy, never both; and the anonymous ones are exactly the matrix's.
+        Assert.DoesNotContain(RpcPolicies.AnonymousRpcs, RpcPolicies.All.ContainsKey);
+        Assert.Equal(RpcPolicies.AnonymousRpcs.Order(), Rows.Where(r => r.Anonymous).Select(r => V1Prefix + r.Method).Order());
         var withoutRow = mapped.Where(m => Rows.All(r => V1Prefix + r.Method != m)).ToList();
         Assert.True(withoutRow.Count == 0, "No row in the matrix for: " + string.Join(", ", withoutRow));
         var stale = Rows.Select(r => V1Prefix + r.Method).Where(m => !mapped.Contains(m)).ToList();

@@ -18,10 +18,10 @@ internal static class LoginCommands
     {
         var role = new Option<string>("--role")
         {
-            Description = $"The role: {string.Join(", ", NmtRoles.All)}",
-            Required = true,
+            Description = $"The role: {string.Join(", ", NmtRoles.All)} (a token minted with the server's key; or use --email)",
             HelpName = "role",
         };
+        var email = Opts.Optional("--email", $"Log in with this staff account instead; the password from ${PasswordPrompt.PasswordVariable} or a prompt", "email");
         role.AcceptOnlyFromAmong([.. NmtRoles.All]);
         var clinics = Opts.Many("--clinic", "A clinic in the token's scope (not needed for chain-admin)", "id");
         var therapist = Opts.Optional("--therapist", "The therapist's id (required for the therapist role)", "id");
@@ -34,13 +34,34 @@ internal static class LoginCommands
         var print = new Option<bool>("--print") { Description = "Print the token on stdout instead of writing the token file" };
 
         var login = new Command("login",
-            "Mint a token with the embedded server's signing key and keep it for the other commands (run it on the server's " +
-            $"machine). The token goes to $XDG_CONFIG_HOME/nmt/token (else ~/.config/nmt/token); ${TokenStore.TokenVariable} overrides it.")
-            .With(role, clinics, therapist, subject, dataDir, keyFile, ttl, issuer, audience, print);
+            "Log in with a staff account (--email), or mint a token with the embedded server's signing key (--role, on the " +
+            "server's machine), and keep it for the other commands. The token goes to $XDG_CONFIG_HOME/nmt/token (else " +
+            $"~/.config/nmt/token); ${TokenStore.TokenVariable} overrides it.")
+            .With(email, role, clinics, therapist, subject, dataDir, keyFile, ttl, issuer, audience, print);
+        var withAccount = app.Run(async (ctx, r, ct) =>
+        {
+            var password = await PasswordPrompt.ReadAsync(environment, stderr, "Password: ");
+            var pair = await ctx.Accounts.LoginAsync(new LoginRequest { Email = r.GetValue(email)!, Password = password }, ctx.Call(ct));
+            await KeepAsync(pair.AccessToken, r.GetValue(print), environment, stdout,
+                $"Logged in as {pair.User.Email} ({pair.User.Role}) until {pair.AccessTokenExpiresAt.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
+        });
         login.SetAction(async (r, ct) =>
         {
+            if (r.GetValue(email) is { Length: > 0 })
+            {
+                if (r.GetValue(role) is { Length: > 0 })
+                {
+                    await stderr.WriteAsync(Output.ErrorReport.From(new CliUsageException("--email", "Give either --email (a staff account) or --role (a token minted with the key), not both.")).ToText());
+                    return ExitCodes.Usage;
+                }
+                return await withAccount(r, ct);
+            }
             try
             {
+                if (r.GetValue(role) is not { Length: > 0 })
+                {
+                    throw new CliUsageException("--role", "Give --email EMAIL (a staff account) or --role ROLE (a token minted with the server's key).");
+                }
                 var lifetime = ParseLifetime(r.GetValue(ttl));
                 var path = r.GetValue(keyFile) is { Length: > 0 } file
                     ? file
@@ -72,18 +93,10 @@ internal static class LoginCommands
                 {
                     throw new CliUsageException(who.Role == NmtRoles.Therapist ? "--therapist" : "--role", e.Message.Split(" (Parameter", 2)[0]);
                 }
-                if (r.GetValue(print))
-                {
-                    await stdout.WriteLineAsync(token);
-                    return ExitCodes.Ok;
-                }
-                var tokenPath = TokenStore.FilePath(environment)
-                    ?? throw new CliUsageException("--print", "No configuration directory (set XDG_CONFIG_HOME or HOME), or use --print.");
-                TokenStore.Save(tokenPath, token);
                 var scope = who.Role == NmtRoles.ChainAdmin ? "every clinic" : who.ClinicIds.Count == 0 ? "no clinic" : string.Join(", ", who.ClinicIds);
-                await stdout.WriteLineAsync(
+                await KeepAsync(token, r.GetValue(print), environment, stdout,
                     $"Logged in as {who.Subject} ({who.Role}; {scope}{(who.TherapistId is null ? "" : $"; therapist {who.TherapistId}")}) " +
-                    $"until {(now + lifetime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC. Token written to {tokenPath}.");
+                    $"until {(now + lifetime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (e is CliUsageException or InvalidOperationException or IOException or UnauthorizedAccessException)
@@ -93,8 +106,21 @@ internal static class LoginCommands
                 return report.ExitCode;
             }
         });
-        _ = app;
         yield return login;
+    }
+
+    /// <summary>Prints the token (--print) or writes it to the token file and says so.</summary>
+    private static async Task KeepAsync(string token, bool print, Func<string, string?> environment, TextWriter stdout, string loggedIn)
+    {
+        if (print)
+        {
+            await stdout.WriteLineAsync(token);
+            return;
+        }
+        var tokenPath = TokenStore.FilePath(environment)
+            ?? throw new CliUsageException("--print", "No configuration directory (set XDG_CONFIG_HOME or HOME), or use --print.");
+        TokenStore.Save(tokenPath, token);
+        await stdout.WriteLineAsync($"{loggedIn}. Token written to {tokenPath}.");
     }
 
     private static string DefaultSubject(Func<string, string?> environment) =>
