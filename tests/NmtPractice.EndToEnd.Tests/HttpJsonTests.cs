@@ -44,61 +44,80 @@ public sealed class HttpJsonTests(ApiServerFixture api) : IDisposable
         var audit = new AuditService.AuditServiceClient(api.Invoker);
         var reports = new ReportService.ReportServiceClient(api.Invoker);
 
-        var cases = new (string Service, string Path, Func<Task<IMessage>> Grpc, StatusCode Expected)[]
+        var users = new StaffUserService.StaffUserServiceClient(api.Invoker);
+        var accounts = new AccountService.AccountServiceClient(api.Invoker);
+        var user = await users.CreateUserAsync(new CreateUserRequest
         {
-            ("ClinicService", $"/v1/clinics/{chain.ClinicId}",
+            Email = $"json.{Guid.NewGuid():N}@example.com", DisplayName = "Json Example", Role = NmtRoles.FrontDesk,
+            ClinicIds = { chain.ClinicId }, InitialPassword = "a long enough passphrase 42",
+        });
+        const string unknownLogin = """{"email":"nobody.json@example.com","password":"not the password at all"}""";
+
+        // A null body is a GET; a body is a POST of that JSON.
+        var cases = new (string Service, string Path, string? Body, Func<Task<IMessage>> Grpc, StatusCode Expected)[]
+        {
+            ("ClinicService", $"/v1/clinics/{chain.ClinicId}", null,
                 async () => await api.Clinics.GetClinicAsync(new GetClinicRequest { ClinicId = chain.ClinicId }), StatusCode.OK),
-            ("ClinicService", "/v1/clinics/json-nowhere",
+            ("ClinicService", "/v1/clinics/json-nowhere", null,
                 async () => await api.Clinics.GetClinicAsync(new GetClinicRequest { ClinicId = "json-nowhere" }), StatusCode.NotFound),
-            ("StaffService", $"/v1/therapists/{chain.TherapistId}",
+            ("StaffService", $"/v1/therapists/{chain.TherapistId}", null,
                 async () => await api.Staff.GetTherapistAsync(new GetTherapistRequest { TherapistId = chain.TherapistId }), StatusCode.OK),
-            ("StaffService", $"/v1/therapists/{chain.TherapistId}/weeks/2026-02-30?days=7",
+            ("StaffService", $"/v1/therapists/{chain.TherapistId}/weeks/2026-02-30?days=7", null,
                 async () => await api.Staff.GetTherapistWeekAsync(new GetTherapistWeekRequest { TherapistId = chain.TherapistId, StartDate = "2026-02-30", Days = 7 }),
                 StatusCode.InvalidArgument),
-            ("ClientService", $"/v1/clients/{client.ClientId}",
+            ("ClientService", $"/v1/clients/{client.ClientId}", null,
                 async () => await api.Clients.GetClientAsync(new GetClientRequest { ClientId = client.ClientId }), StatusCode.OK),
-            ("ClientService", "/v1/clients",
+            ("ClientService", "/v1/clients", null,
                 async () => await api.Clients.SearchClientsAsync(new SearchClientsRequest()), StatusCode.InvalidArgument),
-            ("BookingService", $"/v1/clinics/{chain.ClinicId}/days/{date}",
+            ("BookingService", $"/v1/clinics/{chain.ClinicId}/days/{date}", null,
                 async () => await api.Bookings.GetClinicDayViewAsync(new GetClinicDayViewRequest { ClinicId = chain.ClinicId, Date = date }), StatusCode.OK),
-            ("BookingService", $"/v1/clinics/{chain.ClinicId}/days/not-a-date",
+            ("BookingService", $"/v1/clinics/{chain.ClinicId}/days/not-a-date", null,
                 async () => await api.Bookings.GetClinicDayViewAsync(new GetClinicDayViewRequest { ClinicId = chain.ClinicId, Date = "not-a-date" }), StatusCode.InvalidArgument),
-            ("ReportService", $"/v1/reports/roomUtilisation?clinicIds={chain.ClinicId}&fromDate={date}&toDate={date}&bucket=DAY",
+            ("ReportService", $"/v1/reports/roomUtilisation?clinicIds={chain.ClinicId}&fromDate={date}&toDate={date}&bucket=DAY", null,
                 async () => await reports.GetRoomUtilisationAsync(new GetRoomUtilisationRequest { ClinicIds = { chain.ClinicId }, FromDate = date, ToDate = date, Bucket = ReportBucket.Day }),
                 StatusCode.OK),
-            ("ReportService", $"/v1/reports/roomUtilisation?clinicIds={chain.ClinicId}&fromDate={date}&toDate={date}",
+            ("ReportService", $"/v1/reports/roomUtilisation?clinicIds={chain.ClinicId}&fromDate={date}&toDate={date}", null,
                 async () => await reports.GetRoomUtilisationAsync(new GetRoomUtilisationRequest { ClinicIds = { chain.ClinicId }, FromDate = date, ToDate = date }),
                 StatusCode.InvalidArgument),
-            ("ClientRecordService", $"/v1/clients/{client.ClientId}/record",
+            ("ClientRecordService", $"/v1/clients/{client.ClientId}/record", null,
                 async () => await records.GetRecordAsync(new GetRecordRequest { ClientId = client.ClientId }), StatusCode.OK),
             // A path parameter arrives URL-decoded: "bad id!" is refused as the id it is.
-            ("ClientRecordService", "/v1/clients/bad%20id!/record",
+            ("ClientRecordService", "/v1/clients/bad%20id!/record", null,
                 async () => await records.GetRecordAsync(new GetRecordRequest { ClientId = "bad id!" }), StatusCode.InvalidArgument),
             // Every audit query is audited itself (action audit.query): filtered to another action, both calls see the same rows.
-            ("AuditService", "/v1/audit?clientId=json-nobody&action=client.erase",
+            ("AuditService", "/v1/audit?clientId=json-nobody&action=client.erase", null,
                 async () => await audit.QueryAuditAsync(new QueryAuditRequest { ClientId = "json-nobody", Action = "client.erase" }), StatusCode.OK),
-            ("AuditService", "/v1/audit?pageToken=not-a-token",
+            ("AuditService", "/v1/audit?pageToken=not-a-token", null,
                 async () => await audit.QueryAuditAsync(new QueryAuditRequest { PageToken = "not-a-token" }), StatusCode.InvalidArgument),
+            ("AccountService", "/v1/auth/me", null,
+                async () => await accounts.WhoAmIAsync(new Google.Protobuf.WellKnownTypes.Empty()), StatusCode.OK),
+            ("AccountService", "/v1/auth/login", unknownLogin,
+                async () => await accounts.LoginAsync(Parser.Parse<LoginRequest>(unknownLogin)), StatusCode.Unauthenticated),
+            ("StaffUserService", $"/v1/users/{user.UserId}", null,
+                async () => await users.GetUserAsync(new GetUserRequest { UserId = user.UserId }), StatusCode.OK),
+            ("StaffUserService", "/v1/users", """{"email":"not-an-email","displayName":"X","role":"front-desk","initialPassword":"a long enough passphrase 42"}""",
+                async () => await users.CreateUserAsync(new CreateUserRequest { Email = "not-an-email", DisplayName = "X", Role = NmtRoles.FrontDesk, InitialPassword = "a long enough passphrase 42" }),
+                StatusCode.InvalidArgument),
         };
         // Every service of the API is in the table (a new service needs its row).
         Assert.Equal(
             OpenApiDocument.Services.Select(s => s.Name).Order(StringComparer.Ordinal),
             cases.Select(c => c.Service).Distinct().Order(StringComparer.Ordinal));
 
-        foreach (var (service, path, grpc, expected) in cases)
+        foreach (var (service, path, json, grpc, expected) in cases)
         {
-            var (status, body) = await GetAsync(path, TestTokens.Admin(api.SigningKey));
+            var (status, body) = await SendAsync(json is null ? HttpMethod.Get : HttpMethod.Post, path, json, TestTokens.Admin(api.SigningKey));
             if (expected == StatusCode.OK)
             {
                 var answer = await grpc();
-                Assert.True(status == HttpStatusCode.OK, $"{service} GET {path}: {(int)status} {body}");
+                Assert.True(status == HttpStatusCode.OK, $"{service} {path}: {(int)status} {body}");
                 Assert.Equal(answer, Parser.Parse(body, answer.Descriptor));
             }
             else
             {
                 var refused = await Assert.ThrowsAsync<RpcException>(grpc);
                 Assert.Equal(expected, refused.StatusCode);
-                Assert.True(HttpStatusFor(expected) == status, $"{service} GET {path}: {(int)status} {body}");
+                Assert.True(HttpStatusFor(expected) == status, $"{service} {path}: {(int)status} {body}");
                 AssertSameStatus(refused.Status(), Parser.Parse<Status>(body));
             }
         }
