@@ -7,8 +7,8 @@ RUN dotnet publish src/NmtPractice.Server/NmtPractice.Server.csproj -c Release -
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
-# Silo-to-silo, Orleans gateway (external clients), gRPC API.
-EXPOSE 11111 30000 5080
+# Silo-to-silo, Orleans gateway (external clients), gRPC API, HTTP/JSON API (the gRPC port + 1 unless Nmt__HttpUrl).
+EXPOSE 11111 30000 5080 5081
 ENV ASPNETCORE_URLS=http://0.0.0.0:5080 \
     Nmt__ListenOnAnyHostAddress=true \
     DOTNET_CLI_TELEMETRY_OPTOUT=1

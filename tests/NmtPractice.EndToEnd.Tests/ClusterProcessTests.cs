@@ -259,6 +259,8 @@ public sealed class ProcessCluster(ITestOutputHelper output, byte[] signingKey) 
         foreach (var arg in new[]
         {
             ServerDll(), "--role", role, "--urls", url,
+            // The HTTP endpoint would follow the gRPC port (port + 1), which another process of the test may hold.
+            "--Nmt:HttpUrl", "http://127.0.0.1:0",
             "--ConnectionStrings:Nmt", connectionString,
             "--Nmt:ClusterId", clusterId,
             "--Nmt:SiloPort", (siloPort ?? FreePort()).ToString(System.Globalization.CultureInfo.InvariantCulture),

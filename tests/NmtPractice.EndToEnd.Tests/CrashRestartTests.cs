@@ -202,7 +202,7 @@ public sealed class CrashRestartTests(ApiServerFixture api, ITestOutputHelper ou
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { ProcessCluster.ServerDll(), "--data-dir", dataDirectory, "--urls", url, "--Logging:LogLevel:Default", "Warning" })
+            foreach (var arg in new[] { ProcessCluster.ServerDll(), "--data-dir", dataDirectory, "--urls", url, "--Nmt:HttpUrl", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning" })
             {
                 info.ArgumentList.Add(arg);
             }

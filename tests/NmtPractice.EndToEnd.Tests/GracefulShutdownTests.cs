@@ -172,7 +172,7 @@ public sealed class GracefulShutdownTests(ApiServerFixture api, ITestOutputHelpe
             info.Environment["ConnectionStrings__Nmt"] = connectionString;
             foreach (var arg in new[]
             {
-                ProcessCluster.ServerDll(), "--urls", url,
+                ProcessCluster.ServerDll(), "--urls", url, "--Nmt:HttpUrl", "http://127.0.0.1:0",
                 "--Nmt:ClusterId", clusterId,
                 "--Nmt:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture),
                 "--Nmt:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture),

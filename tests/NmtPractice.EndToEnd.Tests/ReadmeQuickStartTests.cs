@@ -53,6 +53,8 @@ public sealed partial class ReadmeQuickStartTests(ITestOutputHelper output)
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = url,
+            // The HTTP endpoint would follow the gRPC port (port + 1), which another test may hold.
+            ["Nmt__HttpUrl"] = "http://127.0.0.1:0",
             ["Nmt__DataDirectory"] = dataDirectory,
             ["NMT_SERVER"] = url,
             ["NMT_DATA_DIR"] = dataDirectory,
