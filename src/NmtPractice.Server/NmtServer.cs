@@ -14,6 +14,7 @@ using NmtPractice.Api.Security;
 using NmtPractice.Hosting;
 using NmtPractice.Hosting.LocalPostgres;
 using NmtPractice.Persistence;
+using NmtPractice.Web;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -97,6 +98,7 @@ public sealed class NmtServer : IAsyncDisposable
             if (ServerRole.ServesApi(options.Role))
             {
                 app.MapNmtApi();
+                app.MapNmtWebApp();
             }
             else
             {
