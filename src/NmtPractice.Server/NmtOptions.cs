@@ -1,3 +1,4 @@
+using NmtPractice.Api.Http;
 using NmtPractice.Api.Security;
 using NmtPractice.Hosting;
 
@@ -18,6 +19,8 @@ public sealed class NmtOptions
     public const string OwnerConnectionStringName = "NmtOwner";
     public const string DefaultUrl = "http://127.0.0.1:5080";
     public const string DefaultTlsUrl = "https://127.0.0.1:5080";
+    public const string DefaultHttpUrl = "http://127.0.0.1:5081";
+    public const string DefaultTlsHttpUrl = "https://127.0.0.1:5081";
 
     /// <summary><c>silo+gateway</c> (default), <c>silo</c> (no API), or <c>gateway</c> (API over an external Orleans client).</summary>
     public string Role { get; set; } = ServerRole.SiloAndGateway;
@@ -66,6 +69,17 @@ public sealed class NmtOptions
     /// cluster mode only; every silo and gateway of the cluster must have it.
     /// </summary>
     public TlsCertificateOptions ClusterTls { get; set; } = new();
+
+    /// <summary>
+    /// The HTTP/1.1 endpoint (JSON API, gRPC-Web, OpenAPI document, reference page, web app) of a process that serves
+    /// the API. Unset: <see cref="DefaultHttpUrl"/> (<see cref="DefaultTlsHttpUrl"/> with <see cref="Tls"/>) while
+    /// <c>urls</c> is unset; otherwise the first gRPC URL with its port plus one (port 0 stays 0: a free one).
+    /// An https URL negotiates HTTP/1.1 or HTTP/2 by ALPN.
+    /// </summary>
+    public string? HttpUrl { get; set; }
+
+    /// <summary>Which browser origins may call the HTTP endpoint (<c>Nmt:Cors:AllowedOrigins</c>); none by default.</summary>
+    public CorsOriginOptions Cors { get; set; } = new();
 
     /// <summary>Bearer-token validation (<c>Nmt:Auth</c>); see docs/security.md.</summary>
     public AuthOptions Auth { get; set; } = new();

@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
+using NmtPractice.Api.Http;
 using NmtPractice.Grains.Cover;
 using NmtPractice.Grains.Requests;
 using NmtPractice.Api.Security;
@@ -32,9 +32,12 @@ public sealed class NmtServer : IAsyncDisposable
     private readonly LocalPostgresCluster? _embedded;
     private int _disposed;
 
-    private NmtServer(WebApplication app, NmtOptions options, DatabaseConnections database, LocalPostgresCluster? embedded)
+    private readonly ServerEndpoints _endpoints;
+
+    private NmtServer(WebApplication app, NmtOptions options, ServerEndpoints endpoints, DatabaseConnections database, LocalPostgresCluster? embedded)
     {
         App = app;
+        _endpoints = endpoints;
         Options = options;
         ConnectionString = database.App;
         OwnerConnectionString = database.Owner;
@@ -54,8 +57,11 @@ public sealed class NmtServer : IAsyncDisposable
     /// <summary>The embedded PostgreSQL's data directory, or null in cluster mode.</summary>
     public string? DataDirectory => _embedded?.DataDirectory;
 
-    /// <summary>The addresses Kestrel listens on (actual ports, also when configured as 0).</summary>
-    public IReadOnlyList<string> Urls => [.. App.Urls];
+    /// <summary>The gRPC addresses Kestrel listens on (actual ports, also when configured as 0).</summary>
+    public IReadOnlyList<string> Urls => _endpoints.GrpcUrls;
+
+    /// <summary>The HTTP/1.1 endpoint (JSON, gRPC-Web, OpenAPI) as bound, or null in a process without the API.</summary>
+    public string? HttpUrl => _endpoints.HttpUrl;
 
     public IServiceProvider Services => App.Services;
 
@@ -93,10 +99,13 @@ public sealed class NmtServer : IAsyncDisposable
                 await ClearPredecessorsAsync(connectionString, options.ClusterId, logger, ct);
             }
 
-            Configure(builder, options, connectionString, embedded is not null);
+            var endpoints = Configure(builder, options, connectionString, embedded is not null);
             var app = builder.Build();
             if (ServerRole.ServesApi(options.Role))
             {
+                // Routing first, so that CORS and gRPC-Web see the endpoint a request goes to.
+                app.UseRouting();
+                app.UseNmtHttpApi();
                 app.MapNmtApi();
                 app.MapNmtWebApp();
             }
@@ -105,7 +114,7 @@ public sealed class NmtServer : IAsyncDisposable
                 app.MapOperations();
             }
 
-            var server = new NmtServer(app, options, database, embedded);
+            var server = new NmtServer(app, options, endpoints, database, embedded);
             embedded = null;
             try
             {
@@ -273,9 +282,9 @@ public sealed class NmtServer : IAsyncDisposable
         }
     }
 
-    private static void Configure(WebApplicationBuilder builder, NmtOptions options, string connectionString, bool embedded)
+    private static ServerEndpoints Configure(WebApplicationBuilder builder, NmtOptions options, string connectionString, bool embedded)
     {
-        ConfigureWebHost(builder, options);
+        var endpoints = ConfigureWebHost(builder, options);
         ConfigureShutdown(builder);
 
         if (ServerRole.HostsSilo(options.Role))
@@ -332,27 +341,32 @@ public sealed class NmtServer : IAsyncDisposable
             builder.Services.AddSingleton(new AuthenticationSource(keys));
         }
         builder.Services.AddNmtApi();
+        if (ServerRole.ServesApi(options.Role))
+        {
+            builder.Services.AddNmtHttpApi(options.Cors);
+        }
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddNmtTelemetry(options);
+        return endpoints;
     }
 
     /// <summary>
-    /// Kestrel: HTTP/2 only (gRPC; over TLS it is negotiated by ALPN), on <c>urls</c> or the default address. With
-    /// <c>Nmt:Tls</c> the default is https and every https endpoint serves that certificate (loaded once at start).
+    /// Kestrel: gRPC on <c>urls</c> or the default address, HTTP/2 only (h2c without TLS; over TLS by ALPN), and in
+    /// processes that serve the API the HTTP/1.1 endpoint on <c>Nmt:HttpUrl</c> (<see cref="ServerEndpoints"/>). With
+    /// <c>Nmt:Tls</c> the defaults are https and every https endpoint serves that certificate (loaded once at start).
     /// </summary>
-    private static void ConfigureWebHost(WebApplicationBuilder builder, NmtOptions options)
+    private static ServerEndpoints ConfigureWebHost(WebApplicationBuilder builder, NmtOptions options)
     {
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls(options.Tls.IsConfigured ? NmtOptions.DefaultTlsUrl : NmtOptions.DefaultUrl);
-        }
-        // gRPC needs HTTP/2 only (h2c without TLS); Kestrel:EndpointDefaults:Protocols can still override it.
-        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+        var endpoints = ServerEndpoints.Plan(builder.Configuration, options, ServerRole.ServesApi(options.Role));
+        // The endpoints are bound explicitly; cleared, `urls` would only make Kestrel warn that it overrides them.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.WebHost.ConfigureKestrel(endpoints.Configure);
         if (options.Tls.IsConfigured)
         {
             var certificate = TlsCertificates.Load(options.Tls);
             builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
         }
+        return endpoints;
     }
 
     /// <summary>
@@ -392,10 +406,11 @@ public sealed class NmtServer : IAsyncDisposable
         var logger = App.Services.GetRequiredService<ILogger<NmtServer>>();
         var database = new NpgsqlConnectionStringBuilder(ConnectionString);
         logger.LogInformation(
-            "NmtPractice {Role} started: gRPC (HTTP/2, {Transport}) on {Urls}; Orleans {ClusterTransport}; database {Database} on {Host}:{Port} as {User}; data directory {DataDirectory}",
+            "NmtPractice {Role} started: gRPC (HTTP/2, {Transport}) on {Urls}; HTTP/JSON, gRPC-Web and OpenAPI on {HttpUrl}; Orleans {ClusterTransport}; database {Database} on {Host}:{Port} as {User}; data directory {DataDirectory}",
             Options.Role,
             Urls.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)) ? "TLS" : "without TLS",
             string.Join(", ", Urls),
+            HttpUrl ?? "(none: no API in this role)",
             Options.ClusterTls.IsConfigured && _embedded is null ? "over mutually authenticated TLS" : "without TLS",
             database.Database,
             database.Host,
