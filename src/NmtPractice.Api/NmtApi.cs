@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NmtPractice.Api.Grpc;
 
@@ -26,6 +27,8 @@ public static class NmtApi
     {
         services.AddSingleton<ScopeResolver>();
         services.AddSingleton<RpcGate>();
+        // Without authentication registered (no keys), staff accounts cannot log in here: a server that mints nothing.
+        services.TryAddSingleton(new AccessTokenIssuer(null, "", "", TimeProvider.System));
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<AuthorizationInterceptor>();
@@ -53,6 +56,8 @@ public static class NmtApi
         endpoints.MapGrpcService<ReportGrpcService>();
         endpoints.MapGrpcService<ClientRecordGrpcService>();
         endpoints.MapGrpcService<AuditGrpcService>();
+        endpoints.MapGrpcService<AccountGrpcService>();
+        endpoints.MapGrpcService<StaffUserGrpcService>();
         MapOperations(endpoints);
         return endpoints;
     }

@@ -1,9 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NmtPractice.Grains.Abstractions.Accounts;
+using NmtPractice.Grains.Accounts;
 using NmtPractice.Grains.Config;
 using NmtPractice.Grains.Cover;
 using NmtPractice.Grains.Infrastructure;
 using NmtPractice.Persistence;
+using NmtPractice.Persistence.Accounts;
 using NmtPractice.Persistence.OrleansAdoNet;
 using NmtPractice.Persistence.Reports;
 using NmtPractice.Persistence.Records;
@@ -54,6 +57,9 @@ public static class NmtSilo
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<RequestLog>();
+        services.TryAddSingleton<StaffAccountStore>();
+        services.TryAddSingleton<StaffPasswords>();
+        services.AddOptions<AccountOptions>();
         services.AddMetrics();
         services.TryAddSingleton<NmtMetrics>();
         services.AddOptions<CoverOptions>();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NmtPractice.Api;
 using NmtPractice.Api.Http;
+using NmtPractice.Grains.Abstractions.Accounts;
 using NmtPractice.Grains.Cover;
 using NmtPractice.Grains.Requests;
 using NmtPractice.Api.Security;
@@ -345,6 +346,7 @@ public sealed class NmtServer : IAsyncDisposable
         {
             builder.Services.AddNmtHttpApi(options.Cors);
         }
+        builder.Services.Configure<AccountOptions>(builder.Configuration.GetSection(AccountOptions.Section));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.AddNmtTelemetry(options);
         return endpoints;

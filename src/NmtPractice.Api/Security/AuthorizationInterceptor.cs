@@ -6,7 +6,8 @@ using NmtPractice.Api.Grpc;
 namespace NmtPractice.Api.Security;
 
 /// <summary>
-/// The outermost interceptor: every RPC except health and reflection passes <see cref="RpcGate"/> before anything else
+/// The outermost interceptor: every RPC except health, reflection and the anonymous account RPCs
+/// (<see cref="RpcPolicies.AnonymousRpcs"/>: Login, Refresh, Logout) passes <see cref="RpcGate"/> before anything else
 /// runs (even input validation), and the authenticated <see cref="Caller"/> (with the peer address as its source) is put
 /// into <see cref="CallerContext"/> so it travels with every grain call the RPC makes. Client- and bidirectional-streaming
 /// RPCs of the API are refused: no policy can see their request yet.

@@ -54,6 +54,8 @@ public static class NmtAuthentication
                 "Nmt:Auth:Authority with Nmt:Auth:Audience. See docs/security.md.");
         }
 
+        services.AddSingleton(new AccessTokenIssuer(CurrentKey(options, keys), options.Issuer, options.Audience, TimeProvider.System));
+
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
@@ -85,6 +87,16 @@ public static class NmtAuthentication
             }
         });
         return source;
+    }
+
+    /// <summary>
+    /// The key staff-account logins sign with: the first of <paramref name="keys"/> (SigningKey, else SigningKeyFile,
+    /// else the embedded file); none with an authority or with only additional keys, which are older ones, still accepted.
+    /// </summary>
+    private static byte[]? CurrentKey(AuthOptions options, List<SecurityKey>? keys)
+    {
+        var onlyOlderKeys = options.HasKeys && string.IsNullOrWhiteSpace(options.SigningKey) && string.IsNullOrWhiteSpace(options.SigningKeyFile);
+        return onlyOlderKeys ? null : (keys?.FirstOrDefault() as SymmetricSecurityKey)?.Key;
     }
 
     private static List<SecurityKey> ConfiguredKeys(AuthOptions options)

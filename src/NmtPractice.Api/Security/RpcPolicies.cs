@@ -15,6 +15,17 @@ public static class RpcPolicies
     public static IReadOnlyList<string> OpenServices { get; } =
         ["grpc.health.v1.Health/", "grpc.reflection.v1alpha.ServerReflection/", "grpc.reflection.v1.ServerReflection/"];
 
+    /// <summary>
+    /// Open without a token because they are how one gets a token: a staff account's login, and the refresh and logout
+    /// that present a refresh token instead. Listed one by one; WhoAmI of the same service needs a token.
+    /// </summary>
+    public static IReadOnlySet<string> AnonymousRpcs { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        V1 + "AccountService/Login",
+        V1 + "AccountService/Refresh",
+        V1 + "AccountService/Logout",
+    };
+
     public static IReadOnlyDictionary<string, RpcPolicy> All { get; } = new Dictionary<string, RpcPolicy>(StringComparer.Ordinal)
     {
         // Clinics: configuration is readable by every role; a manager changes their own clinics; only a chain admin creates one.
@@ -91,13 +102,23 @@ public static class RpcPolicies
         [V1 + "ClientRecordService/GetProgress"] = Allow.Roles(Role.Therapist).ForClientRecord<GetProgressRequest>(r => r.ClientId),
         [V1 + "ClientRecordService/EraseClient"] = Allow.ChainAdmin.Anywhere(),
 
+        // Accounts: everyone may ask who they are; only chain admins manage staff accounts (the grain checks again).
+        [V1 + "AccountService/WhoAmI"] = Allow.Everyone.Anywhere(),
+        [V1 + "StaffUserService/CreateUser"] = Allow.ChainAdmin.Anywhere(),
+        [V1 + "StaffUserService/ListUsers"] = Allow.ChainAdmin.Anywhere(),
+        [V1 + "StaffUserService/GetUser"] = Allow.ChainAdmin.Anywhere(),
+        [V1 + "StaffUserService/UpdateUser"] = Allow.ChainAdmin.Anywhere(),
+        [V1 + "StaffUserService/DisableUser"] = Allow.ChainAdmin.Anywhere(),
+        [V1 + "StaffUserService/ResetPassword"] = Allow.ChainAdmin.Anywhere(),
+
         // Audit: a manager queries their clinics' rows (the audit grain filters to them when no clinic is named).
         [V1 + "AuditService/QueryAudit"] = Allow.Managers.When<QueryAuditRequest>("audit", (c, r, _, _) =>
             ValueTask.FromResult(r.ClinicId.Length == 0 || c.CanSeeClinic(r.ClinicId))),
     };
 
-    /// <summary>True for the operational services that stay open (see <see cref="OpenServices"/>).</summary>
-    public static bool IsOpen(string method) => OpenServices.Any(prefix => method.StartsWith(prefix, StringComparison.Ordinal));
+    /// <summary>True for the operational services that stay open (<see cref="OpenServices"/>) and the <see cref="AnonymousRpcs"/>.</summary>
+    public static bool IsOpen(string method) =>
+        AnonymousRpcs.Contains(method) || OpenServices.Any(prefix => method.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>
     /// SetRosters replaces the rosters at every clinic, so a manager may call it only when every clinic the therapist is
