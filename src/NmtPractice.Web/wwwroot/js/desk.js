@@ -374,7 +374,7 @@ export async function render(main, user) {
         try {
           const c = await post(paths.registerClient(), {
             requestId: newRequestId(),
-            client: { givenName: given.value.trim(), familyName: family.value.trim(), phone: phone.value.trim(), email: email.value.trim() },
+            client: { clientId: `client-${crypto.randomUUID().slice(0, 8)}`, givenName: given.value.trim(), familyName: family.value.trim(), phone: phone.value.trim(), email: email.value.trim() },
           });
           choose(c);
         } catch (error) {
