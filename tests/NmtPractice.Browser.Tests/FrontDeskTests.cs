@@ -107,6 +107,7 @@ public sealed class FrontDeskTests(BrowserFixture fixture)
         await Expect(refusal).ToContainTextAsync("THERAPIST_BUSY");
         var alternatives = refusal.Locator(".alternatives button.slot");
         Assert.True(await alternatives.CountAsync() > 0, "the refusal lists alternative slots");
+        await refusal.ScrollIntoViewIfNeededAsync();
         await fixture.ScreenshotAsync(deskB, "refusal-with-alternatives");
         var alternative = alternatives.First;
         var alternativeStart = await alternative.GetAttributeAsync("data-start");

@@ -26,6 +26,7 @@ public sealed class ManagerReportTests(BrowserFixture fixture)
         await Pages.SignInAsync(page, fixture.Users.Manager);
         await page.GetByRole(AriaRole.Link, new() { Name = "Reports" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Reports", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.Locator("table[data-report='room-utilisation']")).ToBeVisibleAsync();
         await Pages.SetDateAsync(page.GetByLabel("From"), from);
         await Pages.SetDateAsync(page.GetByLabel("To", new() { Exact = true }), to);
         await page.GetByLabel("Group by").SelectOptionAsync("DAY");
@@ -37,7 +38,8 @@ public sealed class ManagerReportTests(BrowserFixture fixture)
         });
         Assert.Contains(api.Rooms, r => r.TreatmentMinutes > 0);
 
-        // The page's table holds the API's figures, row by row.
+        // The page's table holds the API's figures, row by row (once it shows the period asked for).
+        await Expect(page.Locator("section[data-period]")).ToHaveAttributeAsync("data-period", $"{from}/{to}/DAY");
         var table = page.Locator("table[data-report='room-utilisation']");
         await Expect(table.Locator("tbody tr")).ToHaveCountAsync(api.Rooms.Count);
         foreach (var row in api.Rooms.Where(r => r.TreatmentMinutes > 0))

@@ -18,15 +18,21 @@ const statusLabels = {
   NO_SHOW: "No-show",
 };
 
+// Client names by id, once read; the look-ups in flight, so that one client is read once.
 const clientNames = new Map();
+const clientLookups = new Map();
 
-async function clientName(clientId) {
-  if (!clientNames.has(clientId)) {
-    clientNames.set(clientId, get(paths.client(clientId))
+function clientName(clientId) {
+  if (!clientLookups.has(clientId)) {
+    clientLookups.set(clientId, get(paths.client(clientId))
       .then((c) => `${c.givenName ?? ""} ${c.familyName ?? ""}`.trim() || clientId)
-      .catch(() => clientId));
+      .catch(() => clientId)
+      .then((name) => {
+        clientNames.set(clientId, name);
+        return name;
+      }));
   }
-  return clientNames.get(clientId);
+  return clientLookups.get(clientId);
 }
 
 export async function loadClinics(user) {
@@ -290,6 +296,7 @@ export async function render(main, user) {
           close(await post(paths.appointmentAction(a.appointmentId, "reschedule"),
             { requestId: newRequestId(), newStart: slot.start, therapistId: slot.therapistId }));
         } catch (error) {
+          replace(slots);
           replace(problem, refusalWithAlternatives(error, take));
         }
       };
@@ -323,11 +330,11 @@ export async function render(main, user) {
   function slotList(slots, take) {
     const zone = state.clinic.timeZone;
     if (!slots.length) return h("p", {}, "No free slot that day.");
-    return h("ul", { class: "slot-list", "aria-label": "Free slots" }, slots.map((slot) => h("li", {},
+    return h("ul", { class: "slot-list", "aria-label": `Free slots, times in ${slots[0].timeZone || zone}` }, slots.map((slot) => h("li", {},
       h("button", {
         type: "button", class: "slot", dataset: { start: slot.start, therapistId: slot.therapistId },
         onclick: () => take(slot),
-      }, `${clock(slot.start, slot.timeZone || zone)} ${slot.utcOffset ? `UTC${slot.utcOffset}` : ""} (${slot.timeZone || zone}) · ${therapistName(slot.therapistId)}`))));
+      }, `${clock(slot.start, slot.timeZone || zone)} ${zoneName(slot.start, slot.timeZone || zone)} · ${therapistName(slot.therapistId)}`))));
   }
 
   function refusalWithAlternatives(error, take) {
@@ -420,6 +427,8 @@ export async function render(main, user) {
             confirm));
           confirm.focus();
         } catch (error) {
+          // The list is stale once a slot was refused: the refusal and its alternatives take its place.
+          replace(slots);
           replace(problem, refusalWithAlternatives(error, hold));
         }
       };

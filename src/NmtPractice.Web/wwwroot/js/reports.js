@@ -36,7 +36,11 @@ export async function render(main, user) {
   const params = () => ({ clinicIds: selectedClinics(), fromDate: from.value, toDate: to.value, bucket: bucket.value });
   let therapistNames = new Map();
 
+  // Only the latest request draws: an earlier, slower answer must not replace a newer one.
+  let latest = 0;
+
   async function show() {
+    const mine = ++latest;
     replace(problem);
     try {
       const [roomReport, therapistReport, therapistList] = await Promise.all([
@@ -44,11 +48,14 @@ export async function render(main, user) {
         get(paths.therapistUtilisation(params())),
         Promise.all(selectedClinics().map((id) => get(paths.therapists(id)).catch(() => ({ therapists: [] })))),
       ]);
+      const heatClinic = clinicSelect.value || clinics[0].clinicId;
+      const heat = await get(paths.heatmap(heatClinic, { fromDate: from.value, toDate: to.value }));
+      if (mine !== latest) return;
       therapistNames = new Map(therapistList.flatMap((l) => l.therapists ?? []).map((t) => [t.therapistId, t.name]));
       drawRooms(roomReport);
       drawTherapists(therapistReport);
-      const heatClinic = clinicSelect.value || clinics[0].clinicId;
-      drawHeatmap(await get(paths.heatmap(heatClinic, { fromDate: from.value, toDate: to.value })));
+      drawHeatmap(heat);
+      rooms.dataset.period = `${from.value}/${to.value}/${bucket.value}`;
       announce("Reports updated.");
     } catch (error) {
       replace(problem, errorBox(error));
