@@ -45,7 +45,7 @@ public sealed class ManagerReportTests(BrowserFixture fixture)
         foreach (var row in api.Rooms.Where(r => r.TreatmentMinutes > 0))
         {
             var cells = table.Locator($"tbody tr[data-room-id='{row.RoomId}'][data-bucket-start='{row.BucketStart}'] td");
-            await Expect(cells.Nth(5)).ToHaveTextAsync(row.TreatmentMinutes.ToString("N0", CultureInfo.GetCultureInfo("en-GB")));
+            await Expect(cells.Nth(5)).ToHaveTextAsync(row.TreatmentMinutes.ToString("N0", CultureInfo.InvariantCulture));
             await Expect(cells.Nth(7)).ToHaveTextAsync(row.Appointments.ToString(CultureInfo.InvariantCulture));
         }
         await Expect(page.Locator("svg.bars").First).ToBeVisibleAsync();

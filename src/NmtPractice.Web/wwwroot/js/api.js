@@ -151,13 +151,13 @@ function scheduleRefresh() {
 }
 scheduleRefresh();
 
-async function send(method, path, body, { anonymous = false, retried = false } = {}) {
+async function send(method, path, body, { anonymous = false, retried = false, stream = false } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (!anonymous && session?.accessToken) headers.Authorization = `Bearer ${session.accessToken}`;
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 401 && !anonymous && !retried && (await refreshSession())) {
-    return send(method, path, body, { anonymous, retried: true });
+    return send(method, path, body, { anonymous, retried: true, stream });
   }
   const text = await response.text();
   if (!response.ok) {
@@ -169,6 +169,13 @@ async function send(method, path, body, { anonymous = false, retried = false } =
     }
     throw new ApiError(response.status, status);
   }
+  if (stream) {
+    // A server-streamed call: one JSON message per line (or, from other gateways, a JSON array).
+    const trimmed = text.trim();
+    if (!trimmed) return [];
+    if (trimmed.startsWith("[")) return JSON.parse(trimmed);
+    return trimmed.split(/\r?\n/).filter((line) => line.trim()).map((line) => JSON.parse(line));
+  }
   return text ? JSON.parse(text) : {};
 }
 
@@ -177,26 +184,8 @@ export const post = (path, body = {}) => send("POST", path, body);
 export const put = (path, body = {}) => send("PUT", path, body);
 export const patch = (path, body = {}) => send("PATCH", path, body);
 
-/** The body of a server-streaming call: a JSON array of messages, or one message per line. */
-export async function getStream(path) {
-  const headers = { Accept: "application/json" };
-  if (session?.accessToken) headers.Authorization = `Bearer ${session.accessToken}`;
-  const response = await fetch(path, { headers });
-  const text = await response.text();
-  if (!response.ok) {
-    let status = null;
-    try {
-      status = JSON.parse(text);
-    } catch {
-      status = { message: text };
-    }
-    throw new ApiError(response.status, status);
-  }
-  const trimmed = text.trim();
-  if (!trimmed) return [];
-  if (trimmed.startsWith("[")) return JSON.parse(trimmed);
-  return trimmed.split(/\r?\n/).filter((line) => line.trim()).map((line) => JSON.parse(line));
-}
+/** The messages of a server-streaming call, in order. */
+export const getStream = (path) => send("GET", path, undefined, { stream: true });
 
 export function newRequestId() {
   return crypto.randomUUID();

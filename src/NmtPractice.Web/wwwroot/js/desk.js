@@ -159,7 +159,6 @@ export async function render(main, user) {
           type: "button",
           class: `appt status-${a.status}${state.selected === a.appointmentId ? " selected" : ""}`,
           style: { top: top(s), height: `${Math.max(18, (e - s) * PX_PER_MINUTE)}px` },
-          "aria-label": describe(a),
           "aria-pressed": state.selected === a.appointmentId ? "true" : "false",
           dataset: { appointmentId: a.appointmentId, status: a.status },
           onclick: () => {
@@ -168,9 +167,13 @@ export async function render(main, user) {
             drawDetail(a);
           },
         },
-        h("span", { class: "t" }, `${clock(a.start, zone)}–${clock(a.end, zone)}`),
-        h("span", { class: "c" }, clientNames.get(a.clientId) ?? a.clientId),
-        h("span", { class: "s" }, `${serviceName(a.serviceId)} · ${statusLabels[a.status] ?? a.status}`)));
+        // The visible text is the start of the accessible name; the rest is for screen readers only.
+        h("span", { class: "t" }, `${clock(a.start, zone)}–${clock(a.end, zone)}`,
+          h("span", { class: "visually-hidden" }, ` ${zoneName(a.start, zone)} (${zone}),`)),
+        h("span", { class: "c" }, clientNames.get(a.clientId) ?? a.clientId,
+          h("span", { class: "visually-hidden" }, ` (${a.clientId}),`)),
+        h("span", { class: "s" }, `${serviceName(a.serviceId)} · ${statusLabels[a.status] ?? a.status}`,
+          h("span", { class: "visually-hidden" }, `, ${therapistName(a.therapistId)}, ${roomName(a.roomId)}`))));
       }
       return h("div", { class: "room", role: "group", "aria-labelledby": headingId },
         h("h3", { id: headingId }, room.name, h("small", {}, (room.features ?? []).join(", "))),
