@@ -16,6 +16,7 @@ using NmtPractice.Api.Security;
 using NmtPractice.Hosting;
 using NmtPractice.Hosting.LocalPostgres;
 using NmtPractice.Persistence;
+using NmtPractice.Web;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -109,7 +110,8 @@ public sealed class NmtServer : IAsyncDisposable
                 app.UseNmtHttpApi();
                 app.MapNmtApi();
                 app.MapNmtApiDocs();
-                // The web app (static files at /) maps here, after the API's routes.
+                // The web app (static files at /) maps after the API's routes.
+                app.MapNmtWebApp();
             }
             else
             {
