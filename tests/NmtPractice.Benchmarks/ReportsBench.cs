@@ -139,6 +139,8 @@ public static class ReportsBench
                 [
                     "--ConnectionStrings:Nmt=" + connectionString, "--urls=http://127.0.0.1:0", "--Nmt:SiloPort=0", "--Nmt:GatewayPort=0",
                     "--Nmt:ClusterId=nmt-bench-seed", "--Logging:LogLevel:Default=Warning",
+                    // A cluster-mode server refuses to start without token validation; the seeding makes no RPC.
+                    "--Nmt:Auth:SigningKey=" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(NmtPractice.Tokens.NmtTokens.MinKeyBytes)),
                 ], ct: ct);
                 await GeneratedChainSeeder.RunAsync(server.Services, server.ConnectionString, o.Seed, Console.Out, ct);
             }
