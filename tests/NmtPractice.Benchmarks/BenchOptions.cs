@@ -12,7 +12,7 @@ public sealed class BenchOptions
     /// <summary>Concurrent callers for the grain and gRPC variants; null means the same as each connections value.</summary>
     public IReadOnlyList<int>? Callers { get; set; }
     public IReadOnlyList<string> Workloads { get; set; } = ["natural", "hot"];
-    public IReadOnlyList<string> Variants { get; set; } = ["sql", "sql-advisory", "grains"];
+    public IReadOnlyList<string> Variants { get; set; } = ["sql", "sql-advisory", "sql-fn", "grains"];
     public bool WarmClients { get; set; } = true;
     public int Clinics { get; set; } = 50;
     public int RoomsPerClinic { get; set; } = 10;
@@ -21,6 +21,10 @@ public sealed class BenchOptions
     public int History { get; set; } = 200_000;
     public int WindowDays { get; set; } = 90;
     public int HotSlots { get; set; } = 8;
+    /// <summary>Front-desk workload: interactions (search, then book) per clinic each simulated morning.</summary>
+    public int Burst { get; set; } = 10;
+    /// <summary>Front-desk workload: how far ahead the front desk books, in days.</summary>
+    public int FrontDeskDays { get; set; } = 28;
     public int Seed { get; set; } = 20_260_501;
     public int SeedParallelism { get; set; } = 32;
     public int SearchQueries { get; set; } = 500;
@@ -58,6 +62,13 @@ public sealed class BenchOptions
                 case "--history": o.History = NextInt(); break;
                 case "--window-days": o.WindowDays = NextInt(); break;
                 case "--hot-slots": o.HotSlots = NextInt(); break;
+                case "--burst": o.Burst = NextInt(); break;
+                case "--front-desk-days": o.FrontDeskDays = NextInt(); break;
+                case "--targets":
+                    // The issue's targets table: every variant, 32 callers, medians of 3 runs (--quick afterwards shortens it).
+                    o.Runs = 3; o.Seconds = 10; o.Connections = [32]; o.Workloads = [Workload.Natural, Workload.Hot, Workload.FrontDesk];
+                    o.Variants = [VariantNames.Sql, VariantNames.SqlAdvisory, VariantNames.SqlFn, VariantNames.Grains, VariantNames.Grpc];
+                    break;
                 case "--seed": o.Seed = NextInt(); break;
                 case "--seed-parallelism": o.SeedParallelism = NextInt(); break;
                 case "--search-queries": o.SearchQueries = NextInt(); break;
@@ -83,6 +94,10 @@ public sealed class BenchOptions
             o.Variants = [VariantNames.Grains];
             o.SkipSearch = true;
         }
+        if (o.Burst <= 0 || o.FrontDeskDays <= 0 || o.FrontDeskDays >= o.WindowDays)
+        {
+            throw new ArgumentException("--burst must be positive; --front-desk-days positive and below --window-days.");
+        }
         if (o.Seconds <= 0 || o.Runs <= 0 || o.Connections.Count == 0 || o.Connections.Any(c => c <= 0))
         {
             throw new ArgumentException("--seconds, --runs and --connections must be positive.");
@@ -93,9 +108,9 @@ public sealed class BenchOptions
         }
         foreach (var w in o.Workloads)
         {
-            if (w is not ("natural" or "hot"))
+            if (w is not (Workload.Natural or Workload.Hot or Workload.FrontDesk))
             {
-                throw new ArgumentException($"Unknown workload '{w}' (natural, hot).");
+                throw new ArgumentException($"Unknown workload '{w}' ({Workload.Natural}, {Workload.Hot}, {Workload.FrontDesk}).");
             }
         }
         foreach (var v in o.Variants)
@@ -117,14 +132,24 @@ public sealed class BenchOptions
 
         dotnet run -c Release --project tests/NmtPractice.Benchmarks -- [options]
 
+          --targets               the issue 10 targets table: natural, hot and front-desk; sql, sql-advisory, sql-fn,
+                                  grains, grpc; 32 callers; medians of 3 runs x 10 s; availability through gRPC; silo
+                                  memory; a met/missed line per target (about 15-20 minutes). Options after it override
+                                  it, e.g. --targets --quick (1 run x 5 s, about 5 minutes)
           --quick                 1 run x 5 s (a few minutes in all)
           --seconds N             measured seconds per run (default 10)
           --runs N                runs per configuration; the table shows medians (default 1)
           --warmup N              unmeasured seconds before each run (default 2)
           --connections a,b       SQL connections per level (default 8,32)
           --callers a,b           grain and gRPC callers per level (default: same as --connections)
-          --workload natural,hot  workloads (default both)
-          --variant v1,v2         sql, sql-advisory, grains, grains-keys, grpc (default: sql, sql-advisory, grains)
+          --workload natural,hot  workloads: natural, hot, front-desk (default natural,hot)
+                                  front-desk: 50 clinics, the next --front-desk-days (28) days; each simulated morning a
+                                  burst of --burst (10) interactions per clinic, each a one-day availability search then
+                                  a booking of an offered slot; gRPC (and grains) variants only; latency = search + book
+          --variant v1,v2         sql, sql-advisory, sql-fn, grains, grains-keys, grpc (default: sql, sql-advisory,
+                                  sql-fn, grains)
+                                  sql-fn: one round trip per booking, a plpgsql function (advisory locks on therapist,
+                                  room, client in that order; pre-check; insert) that the benchmark creates
                                   grains-keys: each caller books through its own IBookingGrain key
                                   grpc: the real server in-process (cluster mode on this PostgreSQL), callers book
                                   through BookingService.Book over one HTTP/2 channel on 127.0.0.1
@@ -161,6 +186,8 @@ public static class VariantNames
 {
     public const string Sql = "sql";
     public const string SqlAdvisory = "sql-advisory";
+    /// <summary>One round trip per booking: a plpgsql function with advisory locks, pre-check and insert (see SqlFunctionDriver).</summary>
+    public const string SqlFn = "sql-fn";
     public const string Grains = "grains";
     /// <summary>Grains, but each caller books through its own IBookingGrain key (see --grain-keys).</summary>
     public const string GrainsKeys = "grains-keys";
@@ -168,12 +195,12 @@ public static class VariantNames
     /// <summary>The real server in-process (NmtServer, cluster mode), booking through BookingService.Book over HTTP/2 gRPC.</summary>
     public const string Grpc = "grpc";
 
-    public static readonly IReadOnlyList<string> Known = [Sql, SqlAdvisory, Grains, GrainsKeys, Grpc];
+    public static readonly IReadOnlyList<string> Known = [Sql, SqlAdvisory, SqlFn, Grains, GrainsKeys, Grpc];
 
     public static bool IsGrains(string variant) => variant is Grains or GrainsKeys;
 
     /// <summary>Variants that need the chain in grain storage.</summary>
     public static bool NeedsGrainChain(string variant) => IsGrains(variant) || variant == Grpc;
 
-    public static bool IsSql(string variant) => variant is Sql or SqlAdvisory;
+    public static bool IsSql(string variant) => variant is Sql or SqlAdvisory or SqlFn;
 }

@@ -232,3 +232,123 @@ public sealed class SqlAdvisoryDriver : IBookingDriver
         }
     }
 }
+
+/// <summary>
+/// What a careful SQL developer writes: one round trip per booking, <c>SELECT bench_book_fn(...)</c>, a plpgsql function
+/// (created by <see cref="CreateFunctionAsync"/> in the benchmark's own database, not a migration) that takes
+/// transaction-scoped advisory locks on the therapist, the clinic's room and the client (always in that order, so two
+/// bookings never deadlock), pre-checks the three overlaps with the same ranges and status filter as the exclusion
+/// constraints (so the GiST indexes answer), inserts, and returns <c>booked</c> or the busy resource. The exclusion
+/// constraints stay as the safety net: a violation inside the function is still a refusal.
+/// </summary>
+public sealed class SqlFunctionDriver : IBookingDriver
+{
+    public const string FunctionName = "bench_book_fn";
+
+    private const string CreateFunction = """
+        CREATE OR REPLACE FUNCTION bench_book_fn(
+            p_id uuid, p_request_id text, p_clinic text, p_therapist text, p_room text, p_client text, p_service text,
+            p_starts timestamptz, p_ends timestamptz, p_room_free timestamptz, p_now timestamptz)
+        RETURNS text LANGUAGE plpgsql AS $fn$
+        DECLARE
+            busy text;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(1, hashtext(p_therapist));
+            PERFORM pg_advisory_xact_lock(2, hashtext(p_clinic || '/' || p_room));
+            PERFORM pg_advisory_xact_lock(3, hashtext(p_client));
+            IF EXISTS (SELECT 1 FROM appointments WHERE therapist_id = p_therapist AND status IN ('pending', 'booked', 'arrived')
+                         AND tstzrange(starts_at, ends_at) && tstzrange(p_starts, p_ends)) THEN
+                RETURN 'THERAPIST_BUSY';
+            END IF;
+            IF EXISTS (SELECT 1 FROM appointments WHERE clinic_id = p_clinic AND room_id = p_room AND status IN ('pending', 'booked', 'arrived')
+                         AND tstzrange(starts_at, room_free_at) && tstzrange(p_starts, p_room_free)) THEN
+                RETURN 'ROOM_BUSY';
+            END IF;
+            IF EXISTS (SELECT 1 FROM appointments WHERE client_id = p_client AND status IN ('pending', 'booked', 'arrived')
+                         AND tstzrange(starts_at, ends_at) && tstzrange(p_starts, p_ends)) THEN
+                RETURN 'CLIENT_BUSY';
+            END IF;
+            BEGIN
+                INSERT INTO appointments (id, request_id, clinic_id, therapist_id, room_id, client_id, service_id, starts_at, ends_at,
+                                          room_free_at, status, created_at, updated_at)
+                VALUES (p_id, p_request_id, p_clinic, p_therapist, p_room, p_client, p_service, p_starts, p_ends, p_room_free, 'booked', p_now, p_now);
+                RETURN 'booked';
+            EXCEPTION
+                WHEN exclusion_violation THEN
+                    GET STACKED DIAGNOSTICS busy = CONSTRAINT_NAME;
+                    RETURN 'EXCLUSION:' || busy;
+                WHEN deadlock_detected THEN
+                    RETURN 'DEADLOCK';
+            END;
+        END
+        $fn$
+        """;
+
+    private readonly NpgsqlCommand[] _commands;
+
+    private SqlFunctionDriver(NpgsqlCommand[] commands) => _commands = commands;
+
+    /// <summary>Creates (or replaces) the booking function; idempotent.</summary>
+    public static async Task CreateFunctionAsync(NpgsqlDataSource ds, CancellationToken ct)
+    {
+        await using var cmd = ds.CreateCommand(CreateFunction);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<SqlFunctionDriver> CreateAsync(NpgsqlDataSource ds, int connections, CancellationToken ct)
+    {
+        await CreateFunctionAsync(ds, ct);
+        var list = new NpgsqlCommand[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            var conn = await ds.OpenConnectionAsync(ct);
+            var cmd = new NpgsqlCommand($"SELECT {FunctionName}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", conn);
+            foreach (var type in new[] { NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text,
+                         NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz,
+                         NpgsqlDbType.TimestampTz })
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type });
+            }
+            await cmd.PrepareAsync(ct);
+            list[i] = cmd;
+        }
+        return new SqlFunctionDriver(list);
+    }
+
+    public async Task<AttemptOutcome> BookAsync(int caller, BookingAttempt a, CancellationToken ct)
+    {
+        var cmd = _commands[caller];
+        var p = cmd.Parameters;
+        p[0].Value = Guid.NewGuid();
+        p[1].Value = Guid.NewGuid().ToString();
+        p[2].Value = a.ClinicId;
+        p[3].Value = a.TherapistId;
+        p[4].Value = a.RoomId;
+        p[5].Value = a.ClientId;
+        p[6].Value = a.Service.Id;
+        p[7].Value = a.Start.ToDateTimeUtc();
+        p[8].Value = a.End.ToDateTimeUtc();
+        p[9].Value = a.RoomFreeAt.ToDateTimeUtc();
+        p[10].Value = DateTime.UtcNow;
+        var outcome = (string)(await cmd.ExecuteScalarAsync(ct))!;
+        return outcome switch
+        {
+            "booked" => AttemptOutcome.Ok,
+            _ when outcome.StartsWith("EXCLUSION:", StringComparison.Ordinal) => AttemptOutcome.Refused(SqlDriver.ConstraintReason(outcome["EXCLUSION:".Length..])),
+            _ => AttemptOutcome.Refused(outcome),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var cmd in _commands)
+        {
+            var conn = cmd.Connection;
+            await cmd.DisposeAsync();
+            if (conn is not null)
+            {
+                await conn.DisposeAsync();
+            }
+        }
+    }
+}

@@ -150,13 +150,17 @@ try
     using var profiler = o.Profile ? new Profiler() : null;
     var results = new List<(string Workload, int Level, string Variant, int Concurrency, List<RunResult> Runs)>();
     var profiles = new List<string>();
+    var memory = new List<SiloMemory>();
 
     foreach (var workloadName in o.Workloads)
     {
         var workload = workloads[workloadName];
         for (var level = 0; level < o.Connections.Count; level++)
         {
-            var entries = o.Variants.Select(v => (workloadName, level, v, o.ConcurrencyFor(v, level), new List<RunResult>())).ToList();
+            // The front desk searches before it books: only the variants that have a search (grains, gRPC) run it.
+            var entries = o.Variants
+                .Where(v => workloadName != Workload.FrontDesk || v is VariantNames.Grains or VariantNames.Grpc)
+                .Select(v => (workloadName, level, v, o.ConcurrencyFor(v, level), new List<RunResult>())).ToList();
             results.AddRange(entries);
             for (var run = 0; run < o.Runs; run++)
             {
@@ -190,6 +194,11 @@ try
     {
         Console.WriteLine(search.ToMarkdown());
     }
+    if (memory.Count > 0)
+    {
+        Console.WriteLine(SiloMemory.ToMarkdown(memory));
+    }
+    Console.WriteLine(Targets.Evaluate(results, searches, memory));
     foreach (var p in profiles)
     {
         Console.WriteLine(p);
@@ -209,6 +218,12 @@ try
                 var r = await Runner.RunAsync(driver, workload, concurrency, run, warmup, measure, Log, ct);
                 return r with { Overlaps = await db.CountOverlapsAsync(ct) };
             }
+            case VariantNames.SqlFn:
+            {
+                await using var driver = await SqlFunctionDriver.CreateAsync(dataSource, concurrency, ct);
+                var r = await Runner.RunAsync(driver, workload, concurrency, run, warmup, measure, Log, ct);
+                return r with { Overlaps = await db.CountOverlapsAsync(ct) };
+            }
             case VariantNames.SqlAdvisory:
             {
                 await using var driver = await SqlAdvisoryDriver.CreateAsync(dataSource, concurrency, ct);
@@ -219,7 +234,9 @@ try
             {
                 await using var silo = await GrainSilo.StartAsync(connectionString, tracing: profiler is not null, ct);
                 await silo.WarmConfigAsync(chain, o.WarmClients, ct);
-                await using var driver = new GrainDriver(silo.Grains, variant == VariantNames.GrainsKeys ? concurrency : o.GrainKeys);
+                await using IBookingDriver driver = workload.Name == Workload.FrontDesk
+                    ? new GrainFrontDeskDriver(silo.Grains)
+                    : new GrainDriver(silo.Grains, variant == VariantNames.GrainsKeys ? concurrency : o.GrainKeys);
                 profiler?.Stop();
                 var r = await RunWithProfileAsync(driver, workload, concurrency, run, warmup, measure, $"{workload.Name} {variant} c={concurrency} run {run + 1}");
                 return r with { Overlaps = await db.CountOverlapsAsync(ct) };
@@ -229,8 +246,15 @@ try
                 // A fresh server per run, like the grain variant's fresh silo: the calendars must not remember the previous run.
                 await using var gateway = await GrpcGateway.StartAsync(connectionString, ct);
                 await GrainSilo.WarmConfigAsync(gateway.Grains, chain, o.WarmClients, ct);
-                await using var driver = new GrpcDriver(gateway.Bookings);
+                var before = workload.Name == Workload.Natural && run == 0 ? await SiloMemory.MeasureAsync(gateway.Grains, "before", ct) : null;
+                await using IBookingDriver driver = workload.Name == Workload.FrontDesk
+                    ? new GrpcFrontDeskDriver(gateway.Bookings)
+                    : new GrpcDriver(gateway.Bookings);
                 var r = await Runner.RunAsync(driver, workload, concurrency, run, warmup, measure, Log, ct);
+                if (before is not null)
+                {
+                    memory.Add(await SiloMemory.MeasureAsync(gateway.Grains, $"after natural grpc c={concurrency}", ct) with { Baseline = before });
+                }
                 return r with { Overlaps = await db.CountOverlapsAsync(ct) };
             }
             default:
@@ -314,7 +338,7 @@ try
         cold.Sort();
         return new SearchResult(
             $"BookingService.SearchAvailability over gRPC (HTTP/2 on 127.0.0.1, in-process server), 14 days, one clinic, any therapist, nmt-60, page_size {pageSize}; ~{slots / queries.Count} slots on the first page",
-            queries.Count, cold.ToArray(), warm);
+            queries.Count, cold.ToArray(), warm, ThroughGrpc: true);
     }
 
     async Task<SearchResult> SearchAsync()
@@ -373,7 +397,7 @@ finally
 
 namespace NmtPractice.Benchmarks
 {
-    public sealed record SearchResult(string Title, int Windows, double[] ColdMs, double[] WarmMs)
+    public sealed record SearchResult(string Title, int Windows, double[] ColdMs, double[] WarmMs, bool ThroughGrpc = false)
     {
         public string ToMarkdown()
         {

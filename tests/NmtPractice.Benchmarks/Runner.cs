@@ -30,7 +30,7 @@ public static class Runner
     public static async Task<RunResult> RunAsync(
         IBookingDriver driver, Workload workload, int callers, int run, TimeSpan warmup, TimeSpan measure, Action<string> log, CancellationToken ct)
     {
-        var streams = Enumerable.Range(0, callers).Select(c => workload.Stream(c, run)).ToArray();
+        var streams = Enumerable.Range(0, callers).Select(c => workload.Stream(c, run, callers)).ToArray();
         if (warmup > TimeSpan.Zero)
         {
             await DriveAsync(driver, streams, warmup, ct);

@@ -10,7 +10,8 @@ public sealed record BookingAttempt(
     string RoomId,
     string ClientId,
     Service Service,
-    Instant Start)
+    Instant Start,
+    LocalDate Date = default)
 {
     public Instant End => Start + Service.Duration;
 
@@ -24,10 +25,17 @@ public sealed record BookingAttempt(
 /// </summary>
 public sealed class Workload
 {
+    public const string Natural = "natural";
+    public const string Hot = "hot";
+    /// <summary>The front desk's day: a burst per clinic each morning, each interaction a one-day search then a booking.</summary>
+    public const string FrontDesk = "front-desk";
+
     private readonly BenchChain _chain;
     private readonly int _seed;
     private readonly DayPlan[,] _days; // [clinic, day offset]
     private readonly IReadOnlyList<BookingAttempt> _hot;
+    private readonly int _burst;
+    private readonly int _frontDeskDays;
 
     private sealed record DayPlan(LocalDate Date, int[] Working, DateTimeZone Zone);
 
@@ -36,6 +44,8 @@ public sealed class Workload
         Name = name;
         _chain = chain;
         _seed = o.Seed;
+        _burst = o.Burst;
+        _frontDeskDays = o.FrontDeskDays;
         WindowStart = today.PlusDays(1);
         _days = new DayPlan[chain.ClinicCount, o.WindowDays];
         for (var c = 0; c < chain.ClinicCount; c++)
@@ -58,22 +68,46 @@ public sealed class Workload
     public IReadOnlyList<BookingAttempt> HotSlots => _hot;
 
     /// <summary>An endless stream for one caller of one run (the same for every variant).</summary>
-    public IEnumerator<BookingAttempt> Stream(int caller, int run)
+    public IEnumerator<BookingAttempt> Stream(int caller, int run, int callers = 1)
     {
         var rnd = new Random(HashCode.Combine(_seed, caller, run, Name));
-        while (true)
+        for (long n = 0; ; n++)
         {
-            yield return Name == "hot" ? Hot(rnd) : Natural(rnd);
+            yield return Name switch
+            {
+                Hot => HotAttempt(rnd),
+                FrontDesk => FrontDeskInteraction(rnd, n * callers + caller),
+                _ => NaturalAttempt(rnd),
+            };
         }
     }
 
-    private BookingAttempt Hot(Random rnd)
+    /// <summary>
+    /// The <paramref name="index"/>-th front-desk interaction of the run over all callers: mornings follow each other;
+    /// within a morning every clinic gets <c>--burst</c> consecutive interactions, so the callers working at the same
+    /// moment mostly serve the same clinic (its morning rush). Each books a random service for a random client on a
+    /// day in the next <c>--front-desk-days</c> days after that morning; therapist and room come from the search.
+    /// </summary>
+    private BookingAttempt FrontDeskInteraction(Random rnd, long index)
+    {
+        var perMorning = (long)_chain.ClinicCount * _burst;
+        var mornings = _days.GetLength(1) - _frontDeskDays;
+        var morning = (int)(index / perMorning % mornings);
+        var c = (int)(index % perMorning / _burst);
+        var plan = _days[c, morning + 1 + rnd.Next(_frontDeskDays)];
+        var service = BenchChain.Services[rnd.Next(BenchChain.Services.Count)];
+        return new BookingAttempt(
+            BenchChain.ClinicId(c), "", "", BenchChain.ClientId(rnd.Next(_chain.ClientCount)), service,
+            plan.Date.At(BenchChain.Opens).InZoneLeniently(plan.Zone).ToInstant(), plan.Date);
+    }
+
+    private BookingAttempt HotAttempt(Random rnd)
     {
         var slot = _hot[rnd.Next(_hot.Count)];
         return slot with { ClientId = BenchChain.ClientId(rnd.Next(_chain.ClientCount)) };
     }
 
-    private BookingAttempt Natural(Random rnd)
+    private BookingAttempt NaturalAttempt(Random rnd)
     {
         var c = rnd.Next(_chain.ClinicCount);
         var plan = _days[c, rnd.Next(_days.GetLength(1))];

@@ -10,12 +10,19 @@ namespace NmtPractice.Api.Grpc;
 /// Availability, booking and the appointment lifecycle through the booking and appointment grains; listings read the
 /// appointments ledger (the read model) through the appointment query grain and show only what the caller may see (<see cref="Visibility"/>).
 /// </summary>
-public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpcService> logger)
+public sealed partial class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpcService> logger)
     : BookingService.BookingServiceBase
 {
     public const int MaxSearchDays = BookingLimits.MaxSearchDays;
     public const int MaxListDays = 92;
     public const int MaxGridMinutes = BookingLimits.MaxGridMinutes;
+
+    // Generated log methods check the level before boxing their arguments: a booking pays nothing when Information is off.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Book {RequestId} at clinic {ClinicId} for {Start}")]
+    private static partial void LogBook(ILogger logger, string requestId, string clinicId, Instant start);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hold {RequestId} at clinic {ClinicId} for {Start}")]
+    private static partial void LogHold(ILogger logger, string requestId, string clinicId, Instant start);
 
     public override async Task<SearchAvailabilityResponse> SearchAvailability(SearchAvailabilityRequest request, ServerCallContext context)
     {
@@ -31,7 +38,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
     public override async Task<Appointment> Hold(HoldRequest request, ServerCallContext context)
     {
         var booking = MapHold(request);
-        logger.LogInformation("Hold {RequestId} at clinic {ClinicId} for {Start}", booking.RequestId, booking.ClinicId, booking.Start);
+        LogHold(logger, booking.RequestId, booking.ClinicId, booking.Start);
         return MapAppointment((await grains.GetGrain<IBookingGrain>(0).Book(booking)).OrThrow());
     }
 
@@ -44,7 +51,7 @@ public sealed class BookingGrpcService(IGrainFactory grains, ILogger<BookingGrpc
     public override async Task<Appointment> Book(BookRequest request, ServerCallContext context)
     {
         var booking = MapBooking(request);
-        logger.LogInformation("Book {RequestId} at clinic {ClinicId} for {Start}", booking.RequestId, booking.ClinicId, booking.Start);
+        LogBook(logger, booking.RequestId, booking.ClinicId, booking.Start);
         return MapAppointment((await grains.GetGrain<IBookingGrain>(0).Book(booking)).OrThrow());
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 using NmtPractice.Tokens;
 
@@ -56,8 +57,11 @@ public static class NmtAuthentication
 
         services.AddSingleton(new AccessTokenIssuer(CurrentKey(options, keys), options.Issuer, options.Audience, TimeProvider.System));
 
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ValidatedTokenCache>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
+            jwt.Events = ValidatedTokenCache.Events();
             jwt.MapInboundClaims = false;
             jwt.IncludeErrorDetails = false;
             if (options.HasAuthority)
