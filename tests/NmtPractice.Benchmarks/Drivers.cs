@@ -63,18 +63,7 @@ public sealed class SqlDriver : IBookingDriver
     public async Task<AttemptOutcome> BookAsync(int caller, BookingAttempt a, CancellationToken ct)
     {
         var cmd = _connections[caller].Insert;
-        var p = cmd.Parameters;
-        p[0].Value = Guid.NewGuid();
-        p[1].Value = Guid.NewGuid().ToString();
-        p[2].Value = a.ClinicId;
-        p[3].Value = a.TherapistId;
-        p[4].Value = a.RoomId;
-        p[5].Value = a.ClientId;
-        p[6].Value = a.Service.Id;
-        p[7].Value = a.Start.ToDateTimeUtc();
-        p[8].Value = a.End.ToDateTimeUtc();
-        p[9].Value = a.RoomFreeAt.ToDateTimeUtc();
-        p[10].Value = DateTime.UtcNow;
+        BookingParameters.Set(cmd.Parameters, a);
         try
         {
             await cmd.ExecuteNonQueryAsync(ct);
@@ -318,18 +307,7 @@ public sealed class SqlFunctionDriver : IBookingDriver
     public async Task<AttemptOutcome> BookAsync(int caller, BookingAttempt a, CancellationToken ct)
     {
         var cmd = _commands[caller];
-        var p = cmd.Parameters;
-        p[0].Value = Guid.NewGuid();
-        p[1].Value = Guid.NewGuid().ToString();
-        p[2].Value = a.ClinicId;
-        p[3].Value = a.TherapistId;
-        p[4].Value = a.RoomId;
-        p[5].Value = a.ClientId;
-        p[6].Value = a.Service.Id;
-        p[7].Value = a.Start.ToDateTimeUtc();
-        p[8].Value = a.End.ToDateTimeUtc();
-        p[9].Value = a.RoomFreeAt.ToDateTimeUtc();
-        p[10].Value = DateTime.UtcNow;
+        BookingParameters.Set(cmd.Parameters, a);
         var outcome = (string)(await cmd.ExecuteScalarAsync(ct))!;
         return outcome switch
         {
@@ -350,5 +328,24 @@ public sealed class SqlFunctionDriver : IBookingDriver
                 await conn.DisposeAsync();
             }
         }
+    }
+}
+
+/// <summary>The eleven parameters, in order, of the plain INSERT and of <c>bench_book_fn</c>: the same input for both.</summary>
+internal static class BookingParameters
+{
+    public static void Set(NpgsqlParameterCollection p, BookingAttempt a)
+    {
+            p[0].Value = Guid.NewGuid();
+            p[1].Value = Guid.NewGuid().ToString();
+            p[2].Value = a.ClinicId;
+            p[3].Value = a.TherapistId;
+            p[4].Value = a.RoomId;
+            p[5].Value = a.ClientId;
+            p[6].Value = a.Service.Id;
+            p[7].Value = a.Start.ToDateTimeUtc();
+            p[8].Value = a.End.ToDateTimeUtc();
+            p[9].Value = a.RoomFreeAt.ToDateTimeUtc();
+            p[10].Value = DateTime.UtcNow;
     }
 }
